@@ -1,0 +1,41 @@
+# Quick start: `make run` (portal at http://127.0.0.1:8000) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && echo $$p && break; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+LAUNCH := $(PY) kertapati_welfare/embedded.py
+
+.PHONY: run test setup setup-dev lint format bench clean-data
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 atau lebih baru diperlukan (ditemukan %s)." % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(VENV)/.installed-runtime $@
+
+setup: $(VENV)/.installed-runtime
+setup-dev: $(VENV)/.installed-dev
+
+run: setup
+	@$(LAUNCH) run
+
+test: setup-dev
+	@$(LAUNCH) test $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "kelurahan", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "kelurahan"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    autocomplete_fields = ["kelurahan"]
+    filter_horizontal = ["kelurahan_set"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Data pribadi"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Peran dan cakupan"), {"fields": ("role", "kelurahan", "kelurahan_set", "is_active")}),
+        (_("Waktu"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role", "kelurahan")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Group membership and staff status follow the role, through the same service as everywhere else.
+        services.user_apply_role(user=form.instance)

@@ -1,0 +1,39 @@
+"""One demo user per role (README lists them). Synthetic names; the password is for local demos only."""
+
+from accounts import services
+from accounts.models import Role, User
+from core.models import Kelurahan
+
+DEMO_PASSWORD = "demo-kertapati-2026"  # noqa: S105 - documented demo password, never used in production
+
+DEMO_USERS = [
+    {"username": "admin", "role": Role.ADMIN, "first_name": "Andi", "last_name": "Pratama"},
+    {"username": "kecamatan", "role": Role.STAF_KECAMATAN, "first_name": "Sari", "last_name": "Wulandari"},
+    {
+        "username": "kelurahan",
+        "role": Role.STAF_KELURAHAN,
+        "first_name": "Rudi",
+        "last_name": "Hartono",
+        "kelurahan": "Keramasan",
+    },
+    {"username": "lembaga", "role": Role.PETUGAS_LEMBAGA, "first_name": "Dewi", "last_name": "Lestari"},
+    {"username": "pimpinan", "role": Role.PIMPINAN, "first_name": "Bambang", "last_name": "Saputra"},
+]
+
+
+def seed(*, log) -> None:
+    created = 0
+    for spec in DEMO_USERS:
+        if User.objects.filter(username=spec["username"]).exists():
+            continue
+        kelurahan = Kelurahan.objects.get(name=spec["kelurahan"]) if spec.get("kelurahan") else None
+        services.user_create(
+            username=spec["username"],
+            password=DEMO_PASSWORD,
+            role=spec["role"],
+            first_name=spec["first_name"],
+            last_name=spec["last_name"],
+            kelurahan=kelurahan,
+        )
+        created += 1
+    log(f"Pengguna demo: {created} baru")

@@ -1,0 +1,46 @@
+from datetime import timedelta
+
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import LoginForm
+from accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+    extra_context = {"title": _("Masuk")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # logs in and rotates the session key
+        now = int(timezone.now().timestamp())
+        self.request.session[LOGIN_AT_KEY] = now
+        self.request.session[LAST_SEEN_KEY] = now
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET): logout is a state change (quality.md S6)."""
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """Shown instead of checking the password once an account has 5 failures in 15 minutes (S3)."""
+    username = get_client_username(request, credentials) or ""
+    cool_off = get_cool_off(request) or timedelta(minutes=15)
+    last_attempt = (
+        AccessAttempt.objects.filter(username=username).order_by("-attempt_time").values_list("attempt_time", flat=True)
+    ).first()
+    retry_at = (last_attempt or timezone.now()) + cool_off
+    form = LoginForm(request, initial={"username": username})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "locked_out": True, "retry_at": retry_at, "title": _("Masuk")},
+        status=429,
+    )

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Wilayah dan referensi")
+    role_permissions = {
+        "staf_kecamatan": ["view_kelurahan", "view_rt"],
+        "staf_kelurahan": ["view_kelurahan", "view_rt"],
+        "petugas_lembaga": ["view_kelurahan"],
+        "pimpinan": ["view_kelurahan"],
+    }
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from core import navigation, stats, wilayah
+
+        post_migrate.connect(wilayah.ensure_kelurahan_after_migrate, dispatch_uid="core_ensure_kelurahan")
+
+        navigation.register_menu(
+            key="home", label=_("Beranda"), url_name="core:home", icon="house", order=0, permission=None
+        )
+        stats.register_kelurahan_stat(key="rt", label=_("RT terdaftar"), order=90, counter=stats.count_rt)

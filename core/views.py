@@ -1,0 +1,28 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from core import health, selectors
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stats"], context["rows"] = selectors.kelurahan_overview(user=self.request.user)
+        return context
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    database = health.database_status()
+    broker = health.broker_status()
+    healthy = database == "ok" and broker == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core.views import healthz
+
+admin.site.site_header = _("Administrasi Portal Kesejahteraan Sosial Kertapati")
+admin.site.site_title = _("Admin Portal Kertapati")
+admin.site.index_title = _("Pengelolaan data")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include("kertapati_welfare.api_urls")),
+    path("", include("core.urls")),
+]

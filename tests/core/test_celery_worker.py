@@ -1,0 +1,74 @@
+"""One task through a real worker and a real Redis: proves broker, serialisation, settings and database."""
+
+import datetime
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+from core.tasks import clear_expired_sessions_task
+from kertapati_welfare.celery import app as celery_app
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def start_worker(queue: str) -> subprocess.Popen:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if db.get("PASSWORD"):
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "kertapati_welfare.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kertapati_welfare",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "WARNING",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_task_runs_on_real_worker_through_redis():
+    now = timezone.now()
+    Session.objects.create(session_key="a" * 32, session_data="x", expire_date=now - datetime.timedelta(days=1))
+    Session.objects.create(session_key="b" * 32, session_data="x", expire_date=now + datetime.timedelta(days=1))
+    queue = f"uji-{uuid.uuid4().hex[:8]}"  # a private queue: no other worker on this Redis takes the task
+    worker = start_worker(queue)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        result = clear_expired_sessions_task.apply_async(queue=queue)
+        assert result.get(timeout=90) == 1
+    finally:
+        celery_app.conf.task_always_eager = eager
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["b" * 32]

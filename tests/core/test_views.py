@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories.core import RTFactory
+from tests.helpers import assert_queries
+
+
+@pytest.mark.django_db
+def test_home_requires_login(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_home_lists_six_kelurahan_with_counts(client_for, user_kecamatan, keramasan):
+    RTFactory.create_batch(3, kelurahan=keramasan)
+    response = client_for(user_kecamatan).get(reverse("core:home"))
+    assert response.status_code == 200
+    rows = {row["kelurahan"].name: dict(row["counts"]) for row in response.context["rows"]}
+    assert len(rows) == 6
+    assert rows["Keramasan"]["RT terdaftar"] == 3
+    assert rows["Kemang Agung"]["RT terdaftar"] == 0
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_home_query_count_does_not_grow(client_for, user_kecamatan, keramasan, django_assert_max_num_queries):
+    client = client_for(user_kecamatan)
+    client.get(reverse("core:home"))  # warm the session
+    with assert_queries(expected_home_queries()) as first:
+        client.get(reverse("core:home"))
+    RTFactory.create_batch(20, kelurahan=keramasan)
+    with assert_queries(len(first.captured_queries)):
+        client.get(reverse("core:home"))
+
+
+def expected_home_queries() -> int:
+    # session, user, kelurahan list + one grouped count per registered statistic
+    from core.stats import _STATS
+
+    return 3 + len(_STATS)
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client, settings):
+    # The suite runs with a live Redis (REDIS_URL): both are up.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_broker_down(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["broker"].startswith("error")
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english(client_for, user_kecamatan):
+    client = client_for(user_kecamatan)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert b'lang="en"' in response.content

@@ -1,0 +1,1 @@
+"""Deterministic factories, one module per app (tests never load fixture files)."""
