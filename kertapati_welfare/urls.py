@@ -14,5 +14,11 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("kertapati_welfare.api_urls")),
+    path("registri/", include("beneficiaries.urls")),
+    path("program/", include("programs.urls")),
+    path("bantuan/", include("aid_distribution.urls")),
+    path("infrastruktur/", include("infrastructure.urls")),
+    path("pengaduan/", include("grievances.urls")),
+    path("laporan/", include("reports.urls")),
     path("", include("core.urls")),
 ]
