@@ -1,6 +1,7 @@
 # Quick start: `make run` (portal at http://127.0.0.1:8000) and `make test` (the whole suite).
 SHELL := /bin/bash
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && echo $$p && break; done)
+# The first interpreter that really runs and is 3.11+ (pyenv shims exist for versions that do not run).
+PYTHON ?= $(shell for p in python3 python3.12 python3.11 python3.13; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $$p && break; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 LAUNCH := $(PY) kertapati_welfare/embedded.py
@@ -8,6 +9,7 @@ LAUNCH := $(PY) kertapati_welfare/embedded.py
 .PHONY: run test setup setup-dev lint format bench clean-data
 
 $(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 atau lebih baru tidak ditemukan."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 atau lebih baru diperlukan (ditemukan %s)." % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

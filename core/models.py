@@ -1,5 +1,7 @@
 """Wilayah of Kecamatan Kertapati and the building blocks every app shares."""
 
+import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,3 +77,55 @@ class RT(models.Model):
 
     def __str__(self):
         return f"RT {self.number:03d}/RW {self.rw:03d} {self.kelurahan.name}"
+
+
+class AuditAction(models.TextChoices):
+    LOGIN_SUCCESS = "login_success", _("Berhasil masuk")
+    LOGIN_FAILURE = "login_failure", _("Gagal masuk")
+    LOCKOUT = "lockout", _("Akun dikunci sementara")
+    LOGOUT = "logout", _("Keluar")
+    PERMISSION_DENIED = "permission_denied", _("Akses ditolak")
+    NIK_REVEAL = "nik_reveal", _("Menampilkan NIK/KK lengkap")
+    EXPORT = "export", _("Ekspor data")
+    DATA_SUBJECT_REQUEST = "data_subject_request", _("Permintaan subjek data")
+    SUPPORT_CASE_OPEN = "support_case_open", _("Membuka kasus dukungan psikososial")
+    IMPORT = "import", _("Impor data")
+    OTHER = "other", _("Lainnya")
+
+
+class AuditEvent(models.Model):
+    """Security-relevant events (quality.md S10): who did what to which object, when, from where.
+
+    Append-only: database triggers refuse UPDATE and DELETE, so not even the application can alter it.
+    Never stores a password or a full NIK: `detail` holds masked values only.
+    """
+
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pengguna"),
+    )
+    username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
+    action = models.CharField(_("tindakan"), max_length=30, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("jenis objek"), max_length=100, blank=True)
+    object_id = models.CharField(_("ID objek"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    path = models.CharField(_("alamat halaman"), max_length=300, blank=True)
+    detail = models.JSONField(_("rincian"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+        triggers = [
+            pgtrigger.Protect(name="audit_append_only_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="audit_append_only_delete", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
