@@ -1,0 +1,273 @@
+"""Django admin for projects and progress reports; every write with rules goes through the services."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from infrastructure import services
+from infrastructure.forms import MultipleImageField
+from infrastructure.models import (
+    Connection,
+    InfrastructureProject,
+    ProgressPhoto,
+    ProgressUpdate,
+    ProjectStatus,
+    ProjectStatusChange,
+)
+
+
+class ProjectAdminForm(forms.ModelForm):
+    connects = forms.MultipleChoiceField(
+        label=_("Menghubungkan ke"), choices=Connection.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    to_status = forms.ChoiceField(
+        label=_("Ubah status menjadi"),
+        choices=[("", _("— tidak diubah —")), *ProjectStatus.choices],
+        required=False,
+    )
+    status_changed_on = forms.DateField(label=_("Tanggal perubahan status"), required=False)
+    status_note = forms.CharField(label=_("Catatan perubahan status"), required=False, widget=forms.Textarea)
+    halt_reason_input = forms.CharField(
+        label=_("Alasan dihentikan"), required=False, widget=forms.Textarea, help_text=_("Wajib bila dihentikan.")
+    )
+
+    class Meta:
+        model = InfrastructureProject
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "fiscal_year",
+            "kelurahan_served",
+            "rts",
+            *(f for f in services.EDITABLE_FIELDS if f not in {"name", "kind", "description", "fiscal_year"}),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kelurahan_served") is not None:
+            try:
+                services.check_served(kelurahan_served=list(cleaned["kelurahan_served"]), rts=cleaned.get("rts") or [])
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        target = cleaned.get("to_status")
+        if target and self.instance.pk and target != self.instance.status:
+            errors = services.status_transition_errors(
+                project=self.instance,
+                to_status=target,
+                changed_on=cleaned.get("status_changed_on") or timezone.localdate(),
+                halt_reason=cleaned.get("halt_reason_input") or "",
+            )
+            field_map = {"changed_on": "status_changed_on", "halt_reason": "halt_reason_input"}
+            if errors:
+                raise ValidationError({field_map.get(k, k): v for k, v in errors.items()})
+        elif target and not self.instance.pk and target != ProjectStatus.USULAN:
+            raise ValidationError(
+                {"to_status": _("Proyek baru selalu dimulai sebagai usulan; ubah statusnya setelah disimpan.")}
+            )
+        return cleaned
+
+
+class ProjectStatusChangeInline(admin.TabularInline):
+    model = ProjectStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_on", "from_status", "to_status", "note", "changed_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InfrastructureProject)
+class InfrastructureProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
+    list_display = ["name", "kind", "status", "fiscal_year", "funding_source", "budget", "is_delayed"]
+    list_filter = ["status", "kind", "funding_source", "fiscal_year", "is_delayed", "kelurahan_served"]
+    search_fields = ["name", "contractor", "contract_number"]
+    filter_horizontal = ["kelurahan_served", "rts"]
+    readonly_fields = ["status", "halt_reason", "handed_over_on", "is_delayed", "delay_reason", "delay_computed_at"]
+    inlines = [ProjectStatusChangeInline]
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "description", "fiscal_year", "kelurahan_served", "rts")}),
+        (_("Lokasi dan ukuran"), {"fields": ("latitude", "longitude", "route", "size_value", "size_unit")}),
+        (_("Anggaran dan pelaksana"), {"fields": ("budget", "funding_source", "contractor", "contract_number")}),
+        (
+            _("Jadwal"),
+            {"fields": ("planned_start_on", "planned_end_on", "actual_start_on", "actual_end_on", "handed_over_on")},
+        ),
+        (_("Manfaat"), {"fields": ("connects", "households_served")}),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "status",
+                    "halt_reason",
+                    "to_status",
+                    "status_changed_on",
+                    "status_note",
+                    "halt_reason_input",
+                    "is_delayed",
+                    "delay_reason",
+                    "delay_computed_at",
+                )
+            },
+        ),
+    )
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.EDITABLE_FIELDS if name in data}
+        if change:
+            project = services.project_update(
+                project=obj,
+                actor=request.user,
+                kelurahan_served=list(data["kelurahan_served"]),
+                rts=list(data.get("rts") or []),
+                **fields,
+            )
+        else:
+            project = services.project_create(
+                actor=request.user,
+                kelurahan_served=list(data["kelurahan_served"]),
+                rts=list(data.get("rts") or []),
+                **fields,
+            )
+        target = data.get("to_status")
+        if target and target != project.status:
+            project = services.project_change_status(
+                project=project,
+                actor=request.user,
+                to_status=target,
+                changed_on=data.get("status_changed_on") or timezone.localdate(),
+                note=data.get("status_note") or "",
+                halt_reason=data.get("halt_reason_input") or "",
+            )
+        form.instance = project
+        obj.pk = project.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The many-to-many fields were written by the service; only the (read-only) inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+class ProgressPhotoInline(admin.TabularInline):
+    model = ProgressPhoto
+    extra = 0
+    can_delete = False
+    fields = ["preview", "width", "height", "has_gps", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Foto"))
+    def preview(self, obj):
+        url = reverse("infrastructure:photo", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Lihat foto"))
+
+
+class ProgressUpdateAdminForm(forms.ModelForm):
+    new_photos = MultipleImageField(label=_("Foto"), required=False)
+    keep_gps = forms.BooleanField(label=_("Simpan lokasi GPS dari foto"), required=False)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["project", "reported_on", "physical_progress", "spent_cumulative", "note", "regression_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            return cleaned
+        project = cleaned.get("project")
+        if project and cleaned.get("reported_on") and cleaned.get("physical_progress") is not None:
+            errors = services.progress_update_errors(
+                project=project,
+                reported_on=cleaned["reported_on"],
+                physical_progress=cleaned["physical_progress"],
+                spent_cumulative=cleaned.get("spent_cumulative") or 0,
+                regression_reason=cleaned.get("regression_reason") or "",
+            )
+            if errors:
+                raise ValidationError(errors)
+        return cleaned
+
+    def validate_unique(self):
+        # The service reports a second report on the same day in Indonesian, naming the date.
+        pass
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    form = ProgressUpdateAdminForm
+    list_display = ["project", "reported_on", "physical_progress", "spent_cumulative", "reported_by"]
+    list_filter = ["reported_on", "project__kind", "project__status"]
+    search_fields = ["project__name", "note"]
+    autocomplete_fields = ["project"]
+    list_select_related = ["project", "reported_by"]
+    inlines = [ProgressPhotoInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A report is evidence: once recorded, only its note may be corrected.
+        if obj is not None:
+            return ["project", "reported_on", "physical_progress", "spent_cumulative", "regression_reason"]
+        return []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["fields"] = ["note"]
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["note"])
+            return
+        data = form.cleaned_data
+        update = services.progress_update_create(
+            project=data["project"],
+            actor=request.user,
+            reported_on=data["reported_on"],
+            physical_progress=data["physical_progress"],
+            spent_cumulative=data["spent_cumulative"],
+            note=data.get("note") or "",
+            regression_reason=data.get("regression_reason") or "",
+            photos=data.get("new_photos") or [],
+            keep_gps=data.get("keep_gps") or False,
+        )
+        obj.pk = update.pk
+        form.instance = update
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+
+@admin.register(ProgressPhoto)
+class ProgressPhotoAdmin(admin.ModelAdmin):
+    list_display = ["pk", "update", "width", "height", "has_gps", "created_at"]
+    list_select_related = ["update__project"]
+    search_fields = ["update__project__name"]
+    readonly_fields = ["update", "image", "width", "height", "has_gps", "created_at"]
+
+    def has_add_permission(self, request):
+        # Photos arrive with a progress report, through the service that checks and resizes them.
+        return False
+
+
+@admin.register(ProjectStatusChange)
+class ProjectStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["project", "changed_on", "from_status", "to_status", "changed_by"]
+    list_filter = ["to_status"]
+    search_fields = ["project__name", "note"]
+    list_select_related = ["project", "changed_by"]
+    readonly_fields = ["project", "from_status", "to_status", "changed_on", "note", "changed_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
