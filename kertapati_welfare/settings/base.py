@@ -121,6 +121,10 @@ def database_config() -> dict:
 
 
 DATABASES = {"default": database_config()}
+if env.str("DATABASE_REPLICA_URL", default=""):
+    # A streaming replica for reports and dashboards; the test runner mirrors it onto the primary.
+    DATABASES["replica"] = {**environ.Env.db_url_config(env.str("DATABASE_REPLICA_URL")), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
