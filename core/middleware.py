@@ -14,3 +14,39 @@ class PersonalDataCacheMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While PostgreSQL restarts, answer 503 with a friendly page instead of a stack trace (issue: faults).
+
+    Each request runs in its own transaction (or none), so a failed request leaves no partial write; the
+    next request reconnects by itself (CONN_HEALTH_CHECKS).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        import logging
+
+        from django.http import HttpResponse, JsonResponse
+
+        logging.getLogger("kertapati.availability").warning("database unavailable: %s", type(exception).__name__)
+        message = "Basis data sedang tidak dapat dihubungi. Tidak ada data yang hilang; coba lagi dalam satu menit."
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            html = render_to_string(
+                "error_plain.html", {"code": "503", "title": "Layanan sedang gangguan", "message": message}
+            )
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = "30"
+        return response

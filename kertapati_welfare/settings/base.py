@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.PersonalDataCacheMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     # AxesMiddleware last, as django-axes documents.
     "axes.middleware.AxesMiddleware",
