@@ -243,7 +243,9 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
         form.instance = update
 
     def save_related(self, request, form, formsets, change):
-        pass
+        # The service saved the report and its photos; the read-only photo inline has nothing to add.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(ProgressPhoto)

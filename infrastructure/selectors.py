@@ -5,7 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from infrastructure.models import InfrastructureProject, ProgressPhoto, ProgressUpdate, ProjectStatus
+from infrastructure.models import Connection, InfrastructureProject, ProgressPhoto, ProgressUpdate, ProjectStatus
 
 VIEW_PERMISSION = "infrastructure.view_infrastructureproject"
 PANEL_LIMIT = 5
@@ -49,6 +49,7 @@ def project_detail(*, user, pk: int) -> dict:
         "kelurahan": kelurahan,
         "rts": rts,
         "status_changes": changes,
+        "connects_labels": [str(Connection(c).label) for c in project.connects if c in Connection.values],
         "latest": latest,
         "delay_days": project.delay_days(today),
         "start_delay_days": project.start_delay_days(),
