@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import User
+from accounts.models import DeviceToken, User
+from accounts.tokens import device_token_revoke
 
 
 @admin.register(User)
@@ -28,3 +29,22 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         # Group membership and staff status follow the role, through the same service as everywhere else.
         services.user_apply_role(user=form.instance)
+
+
+@admin.register(DeviceToken)
+class DeviceTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by the API only; admins can see and revoke them, never read a key."""
+
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Cabut token terpilih"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            device_token_revoke(token=token)

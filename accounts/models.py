@@ -82,3 +82,44 @@ class User(AbstractUser):
             return [self.kelurahan_id] if self.kelurahan_id else []
         # Petugas Lembaga reach households through their institution's rounds; Pimpinan sees aggregates only.
         return []
+
+
+class DeviceTokenQuerySet(models.QuerySet):
+    def usable(self):
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class DeviceToken(models.Model):
+    """An API token for one device of one user; it expires and can be revoked (quality.md S4, issue: field app).
+
+    Only a SHA-256 hash of the key is stored: a leaked database does not leak usable tokens.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="device_tokens", verbose_name=_("pengguna")
+    )
+    name = models.CharField(_("nama perangkat"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("awalan token"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    objects = DeviceTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token perangkat")
+        verbose_name_plural = _("token perangkat")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()

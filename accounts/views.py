@@ -2,13 +2,20 @@ from datetime import timedelta
 
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import ListView
 
 from accounts.forms import LoginForm
 from accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
+from accounts.models import DeviceToken
+from accounts.tokens import device_token_revoke
 
 
 class LoginView(auth_views.LoginView):
@@ -37,6 +44,11 @@ def lockout_response(request, original_response=None, credentials=None):
         AccessAttempt.objects.filter(username=username).order_by("-attempt_time").values_list("attempt_time", flat=True)
     ).first()
     retry_at = (last_attempt or timezone.now()) + cool_off
+    message = _("Akun ini dikunci sementara karena 5 kali gagal masuk. Coba lagi setelah %(time)s WIB.") % {
+        "time": timezone.localtime(retry_at).strftime("%H.%M")
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "retry_at": retry_at.isoformat()}, status=429)
     form = LoginForm(request, initial={"username": username})
     return render(
         request,
@@ -44,3 +56,23 @@ def lockout_response(request, original_response=None, credentials=None):
         {"form": form, "locked_out": True, "retry_at": retry_at, "title": _("Masuk")},
         status=429,
     )
+
+
+class DeviceTokenListView(LoginRequiredMixin, ListView):
+    """The user's own API tokens (field phones), with a revoke button each."""
+
+    template_name = "accounts/devicetoken_list.html"
+    context_object_name = "tokens"
+
+    def get_queryset(self):
+        return DeviceToken.objects.filter(user=self.request.user).order_by("-created_at")
+
+
+class DeviceTokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        token = DeviceToken.objects.filter(user=request.user, pk=pk).first()
+        if token is None:
+            raise Http404
+        device_token_revoke(token=token)
+        messages.success(request, _("Token untuk perangkat %(name)s dicabut.") % {"name": token.name})
+        return redirect("accounts:devicetoken_list")
