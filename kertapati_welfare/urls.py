@@ -20,5 +20,6 @@ urlpatterns = [
     path("infrastruktur/", include("infrastructure.urls")),
     path("pengaduan/", include("grievances.urls")),
     path("laporan/", include("reports.urls")),
+    path("lapangan/", include("field_app.urls")),
     path("", include("core.urls")),
 ]

@@ -14,6 +14,7 @@ OUR_APPS = [
     "infrastructure",
     "grievances",
     "reports",
+    "field_app",
 ]
 
 

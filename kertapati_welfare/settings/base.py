@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "infrastructure",
     "grievances",
     "reports",
+    "field_app",
 ]
 
 MIDDLEWARE = [
