@@ -1,35 +1,112 @@
+"""Django admin for the registry. Writes with rules go through the services; NIK/KK validators always run."""
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from pghistory.admin import EventModelAdmin  # noqa: F401 - pghistory.admin is installed; events browse there
 
-from beneficiaries.models import Consent, Household, Member
-from beneficiaries.validators import mask_number
+from beneficiaries import services
+from beneficiaries.models import AccessEvent, Consent, DuplicateFlag, Household, ImportBatch, ImportRow, Member
+from beneficiaries.validators import mask_number, normalise_number
+
+
+class HouseholdAdminForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = list(services.HOUSEHOLD_EDITABLE)
+
+    def clean_kk_number(self):
+        value = normalise_number(self.cleaned_data.get("kk_number"))
+        error = services.kk_collision(actor=None, kk_number=value, exclude_household_id=self.instance.pk)
+        if error:
+            raise forms.ValidationError(error.message % error.params, code=error.code)
+        return value
+
+
+class MemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["household", *services.MEMBER_EDITABLE]
+
+    def clean_nik(self):
+        value = normalise_number(self.cleaned_data.get("nik")) or None
+        error = services.nik_collision(actor=None, nik=value, exclude_member_id=self.instance.pk)
+        if error:
+            raise forms.ValidationError(error.message % error.params, code=error.code)
+        return value
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    fields = ["full_name", "relationship", "sex", "birth_date", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
+    form = HouseholdAdminForm
     list_display = ["masked_kk", "kelurahan", "rt", "address", "desil", "is_active"]
     list_filter = ["kelurahan", "desil", "is_active", "is_in_dtks"]
-    search_fields = ["=kk_number", "address"]
+    search_fields = ["=kk_number", "address", "members__full_name", "=members__nik"]
     autocomplete_fields = ["kelurahan", "rt"]
     list_select_related = ["kelurahan", "rt"]
-    readonly_fields = ["card_token", "created_at", "updated_at", "created_by"]
+    readonly_fields = ["card_token", "created_at", "updated_at", "created_by", "kelurahan"]
+    show_full_result_count = False  # no COUNT(*) over a million rows
+    inlines = [MemberInline]
 
     @admin.display(description=_("nomor KK"), ordering="kk_number")
     def masked_kk(self, obj):
         return mask_number(obj.kk_number)
 
+    def has_add_permission(self, request):
+        # A Keluarga is registered with its members in one step: the portal's registration form does that.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # soft delete only (household_deactivate)
+
+    def save_model(self, request, obj, form, change):
+        original = Household.objects.get(pk=obj.pk)
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.HOUSEHOLD_EDITABLE}
+        services.household_update(actor=request.user, household=original, data=data)
+        obj.refresh_from_db()
+
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
+    form = MemberAdminForm
     list_display = ["full_name", "masked_nik", "household", "relationship", "sex", "birth_date", "is_active"]
     list_filter = ["sex", "relationship", "is_active", "household__kelurahan"]
-    search_fields = ["=nik", "full_name"]
+    search_fields = ["=nik", "full_name", "=household__kk_number"]
     autocomplete_fields = ["household"]
     list_select_related = ["household"]
+    show_full_result_count = False
 
     @admin.display(description=_("NIK"), ordering="nik")
     def masked_nik(self, obj):
         return mask_number(obj.nik)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.MEMBER_EDITABLE}
+        if change:
+            original = Member.objects.select_related("household").get(pk=obj.pk)
+            services.member_update(actor=request.user, member=original, data=data, warnings_confirmed=True)
+        else:
+            data = {name: form.cleaned_data.get(name) for name in services.MEMBER_EDITABLE}
+            created = services.member_add(
+                actor=request.user, household=form.cleaned_data["household"], data=data, warnings_confirmed=True
+            )
+            obj.pk = created.pk
+        obj.refresh_from_db()
 
 
 @admin.register(Consent)
@@ -38,3 +115,57 @@ class ConsentAdmin(admin.ModelAdmin):
     list_filter = ["purpose", "notice_version"]
     search_fields = ["consenter_name"]
     autocomplete_fields = ["household", "member"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "action", "object_label", "ip"]
+    list_filter = ["action"]
+    search_fields = ["object_label", "user__username"]
+    readonly_fields = ["created_at", "user", "action", "object_label", "ip"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DuplicateFlag)
+class DuplicateFlagAdmin(admin.ModelAdmin):
+    list_display = ["member", "other", "kind", "score", "status", "reviewed_by", "reviewed_at"]
+    list_filter = ["status", "kind"]
+    raw_id_fields = ["member", "other", "reviewed_by"]
+    readonly_fields = ["member", "other", "kind", "score", "status", "reviewed_by", "reviewed_at"]
+
+
+class ImportRowInline(admin.TabularInline):
+    model = ImportRow
+    fields = ["row_number", "is_accepted", "action", "errors"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "uploaded_by",
+        "status",
+        "total_rows",
+        "accepted_rows",
+        "rejected_rows",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(admin.ModelAdmin):
+    list_display = ["batch", "row_number", "is_accepted", "action"]
+    list_filter = ["is_accepted"]
+    raw_id_fields = ["batch"]
+    readonly_fields = ["batch", "row_number", "kk_number", "nik", "data", "errors", "is_accepted", "action"]

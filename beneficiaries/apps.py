@@ -1,36 +1,58 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_STAFF_COMMON = [
+    "view_household",
+    "add_household",
+    "change_household",
+    "view_member",
+    "add_member",
+    "change_member",
+    "view_consent",
+    "add_consent",
+    "change_consent",
+    "view_sensitive",
+    "export_household",
+    "view_duplicateflag",
+    "change_duplicateflag",
+    "view_importbatch",
+    "add_importbatch",
+    "view_importrow",
+]
+
 
 class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
     verbose_name = _("Registri penerima manfaat")
     role_permissions = {
-        "staf_kecamatan": [
-            "view_household",
-            "add_household",
-            "change_household",
-            "view_member",
-            "add_member",
-            "change_member",
-            "view_consent",
-            "add_consent",
-            "change_consent",
-            "reveal_nik",
-            "view_sensitive",
-            "export_household",
-        ],
-        "staf_kelurahan": [
-            "view_household",
-            "add_household",
-            "change_household",
-            "view_member",
-            "add_member",
-            "change_member",
-            "view_consent",
-            "add_consent",
-            "change_consent",
-            "view_sensitive",
-            "export_household",
-        ],
+        "staf_kecamatan": [*_STAFF_COMMON, "reveal_nik", "handle_subject_request", "view_accessevent"],
+        "staf_kelurahan": list(_STAFF_COMMON),
     }
+
+    def ready(self):
+        from core import navigation, stats
+
+        navigation.register_menu(
+            key="registry",
+            label=_("Registri"),
+            url_name="beneficiaries:household_list",
+            icon="people",
+            order=10,
+            permission="beneficiaries.view_household",
+        )
+        stats.register_kelurahan_stat(key="households", label=_("Keluarga"), order=10, counter=_count_households)
+        stats.register_kelurahan_stat(key="members", label=_("Anggota keluarga"), order=11, counter=_count_members)
+
+
+def _count_households(user):
+    from beneficiaries.models import Household
+    from beneficiaries.selectors import kelurahan_counts
+
+    return kelurahan_counts(user=user, model=Household)
+
+
+def _count_members(user):
+    from beneficiaries.models import Member
+    from beneficiaries.selectors import kelurahan_counts
+
+    return kelurahan_counts(user=user, model=Member)

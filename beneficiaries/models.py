@@ -162,6 +162,8 @@ class Household(TimeStampedModel):
             models.Index(fields=["kelurahan", "rt"], name="benef_hh_kel_rt_idx"),
             models.Index(fields=["kelurahan", "desil"], name="benef_hh_kel_desil_idx"),
             models.Index(fields=["kk_number"], name="benef_hh_kk_idx"),
+            # Keyset pagination of the list inside one kelurahan (newest first) at 1M rows.
+            models.Index(fields=["kelurahan", "-id"], name="benef_hh_kel_id_idx"),
         ]
 
     def __str__(self):
@@ -242,6 +244,8 @@ class Member(TimeStampedModel):
             models.Index(fields=["household", "relationship"], name="benef_member_hh_rel_idx"),
             models.Index(fields=["birth_date"], name="benef_member_birth_idx"),
             GinIndex(fields=["full_name"], opclasses=["gin_trgm_ops"], name="benef_member_name_trgm"),
+            # NIK lookups that include removed members (history, duplicate review, data-subject requests).
+            models.Index(fields=["nik"], name="benef_member_nik_idx"),
         ]
 
     def __str__(self):
@@ -289,3 +293,186 @@ class Consent(TimeStampedModel):
 
     def __str__(self):
         return f"{self.consenter_name} · {self.get_purpose_display()}"
+
+
+class AccessEvent(models.Model):
+    """Who revealed, exported or handed out personal data (quality.md S10). Never holds a full NIK or KK.
+
+    Minimal on purpose: the security issue will generalise it into an app-wide audit log.
+    """
+
+    class Action(models.TextChoices):
+        REVEAL_NIK = "reveal_nik", _("Menampilkan NIK/KK lengkap")
+        EXPORT = "export", _("Ekspor daftar keluarga")
+        SUBJECT_REQUEST = "subject_request", _("Permintaan subjek data")
+        IMPORT = "import", _("Impor data keluarga")
+        MERGE = "merge", _("Penggabungan data ganda")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pengguna"),
+    )
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    object_label = models.CharField(_("objek"), max_length=200)
+    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("catatan akses data")
+        verbose_name_plural = _("catatan akses data")
+        ordering = ["-created_at"]
+        permissions = [("handle_subject_request", _("Dapat melayani permintaan subjek data (UU PDP)"))]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.object_label}"
+
+
+class DuplicateFlagQuerySet(ScopedQuerySet):
+    kelurahan_lookup = "member__household__kelurahan"
+
+    def open(self):
+        return self.filter(status=DuplicateFlag.Status.OPEN)
+
+
+@history.track()
+class DuplicateFlag(TimeStampedModel):
+    """A pair of members that look like the same person, waiting for a human decision (openIMIS-style)."""
+
+    class Kind(models.TextChoices):
+        NAME_BIRTH = "name_birth", _("Nama mirip dan tanggal lahir sama")
+        NIK_PREFIX = "nik_prefix", _("Awal NIK dan tanggal lahir sama, nama mirip")
+        SAME_KK = "same_kk", _("Nomor KK sama di dua keluarga")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Menunggu pemeriksaan")
+        MERGED = "merged", _("Digabung")
+        DISMISSED = "dismissed", _("Bukan data ganda")
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("anggota"))
+    other = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("anggota lain"))
+    score = models.FloatField(_("kemiripan nama"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diperiksa oleh"),
+    )
+    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+
+    objects = DuplicateFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dugaan data ganda")
+        verbose_name_plural = _("dugaan data ganda")
+        constraints = [
+            # One flag per pair, stored in id order, so re-running detection never adds a second one.
+            models.UniqueConstraint(fields=["member", "other"], name="beneficiaries_dupflag_pair_unique"),
+            models.CheckConstraint(condition=Q(member__lt=models.F("other")), name="beneficiaries_dupflag_ordered"),
+        ]
+        indexes = [models.Index(fields=["status", "-score"], name="benef_dupflag_status_idx")]
+
+    def __str__(self):
+        return f"{self.member} ~ {self.other}"
+
+
+class ImportBatchQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        # A batch is the uploader's own work; admins see every batch.
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.kelurahan_scope() is None:
+            return self
+        return self.filter(uploaded_by=user)
+
+
+class ImportBatch(TimeStampedModel):
+    """One uploaded file: staged, validated in the background, previewed, then committed or cancelled."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Diunggah")
+        VALIDATING = "validating", _("Sedang diperiksa")
+        VALIDATED = "validated", _("Siap ditinjau")
+        COMMITTING = "committing", _("Sedang disimpan")
+        COMMITTED = "committed", _("Tersimpan")
+        CANCELLED = "cancelled", _("Dibatalkan")
+        FAILED = "failed", _("Gagal")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diunggah oleh"),
+    )
+    file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    file_hash = models.CharField(_("sidik berkas (SHA-256)"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    processed_rows = models.PositiveIntegerField(_("baris diperiksa"), default=0)
+    accepted_rows = models.PositiveIntegerField(_("baris diterima"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("baris ditolak"), default=0)
+    households_created = models.PositiveIntegerField(_("keluarga baru"), default=0)
+    households_updated = models.PositiveIntegerField(_("keluarga diperbarui"), default=0)
+    members_created = models.PositiveIntegerField(_("anggota baru"), default=0)
+    members_updated = models.PositiveIntegerField(_("anggota diperbarui"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("baris tanpa perubahan"), default=0)
+    message = models.CharField(_("pesan"), max_length=500, blank=True)
+    committed_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("impor data keluarga")
+        verbose_name_plural = _("impor data keluarga")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status in (self.Status.UPLOADED, self.Status.VALIDATING) else 100
+        return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.COMMITTING)
+
+
+class ImportRow(models.Model):
+    """One staged member row of a batch, normalised, with its errors (Indonesian, naming row and column)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Baru")
+        UPDATE = "update", _("Diperbarui")
+        UNCHANGED = "unchanged", _("Tidak berubah")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", verbose_name=_("impor"))
+    row_number = models.PositiveIntegerField(_("baris"))
+    kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    data = models.JSONField(_("data"), default=dict)
+    errors = models.JSONField(_("kesalahan"), default=list)
+    is_accepted = models.BooleanField(_("diterima"), default=False)
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("baris impor")
+        verbose_name_plural = _("baris impor")
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["batch", "is_accepted", "row_number"], name="benef_importrow_batch_idx")]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.row_number}"

@@ -1,0 +1,352 @@
+"""Crispy forms of the registry; every rule lives in the services, forms only parse and show errors."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries import choices
+from beneficiaries.models import Household, Member
+from beneficiaries.services import SENSITIVE_FIELDS
+from beneficiaries.validators import normalise_number, validate_kk, validate_nik
+from core.models import RT
+
+
+def rt_queryset(user):
+    rts = RT.objects.filter(is_active=True).select_related("kelurahan").order_by("kelurahan__name", "number")
+    scope = user.kelurahan_scope()
+    if scope is not None:
+        rts = rts.filter(kelurahan__in=scope)
+    return rts
+
+
+class RTChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.kelurahan.name} · RT {obj.number:03d} / RW {obj.rw:03d}"
+
+
+class HouseholdForm(forms.ModelForm):
+    rt = RTChoiceField(label=_("Kelurahan dan RT/RW"), queryset=RT.objects.none())
+
+    class Meta:
+        model = Household
+        fields = [
+            "kk_number",
+            "rt",
+            "address",
+            "house_number",
+            "desil",
+            "is_in_dtks",
+            "is_in_dtsen",
+            "welfare_source",
+            "welfare_as_of",
+            "home_ownership",
+            "floor_area_m2",
+            "floor_material",
+            "wall_material",
+            "roof_material",
+            "drinking_water",
+            "lighting",
+            "installed_power",
+            "cooking_fuel",
+            "toilet_facility",
+        ]
+        widgets = {
+            "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nik"}),
+            "welfare_as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "desil": forms.Select(choices=[("", "---------")] + [(n, str(n)) for n in range(1, 11)]),
+            "is_in_dtks": forms.NullBooleanSelect,
+            "is_in_dtsen": forms.NullBooleanSelect,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rt"].queryset = rt_queryset(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Kartu Keluarga dan alamat"),
+                Row(Column("kk_number", css_class="col-md-4"), Column("rt", css_class="col-md-8")),
+                Row(Column("address", css_class="col-md-9"), Column("house_number", css_class="col-md-3")),
+            ),
+            Fieldset(
+                _("Status kesejahteraan (data impor BPS/Dinsos)"),
+                Row(
+                    Column("desil", css_class="col-6 col-md-2"),
+                    Column("is_in_dtks", css_class="col-6 col-md-2"),
+                    Column("is_in_dtsen", css_class="col-6 col-md-2"),
+                    Column("welfare_source", css_class="col-6 col-md-3"),
+                    Column("welfare_as_of", css_class="col-md-3"),
+                ),
+            ),
+            Div(
+                Fieldset(
+                    _("Perumahan"),
+                    Row(
+                        Column("home_ownership", css_class="col-md-4"),
+                        Column("floor_area_m2", css_class="col-md-2"),
+                        Column("floor_material", css_class="col-md-3"),
+                        Column("wall_material", css_class="col-md-3"),
+                    ),
+                    Row(
+                        Column("roof_material", css_class="col-md-3"),
+                        Column("drinking_water", css_class="col-md-3"),
+                        Column("lighting", css_class="col-md-3"),
+                        Column("installed_power", css_class="col-md-3"),
+                    ),
+                    Row(Column("cooking_fuel", css_class="col-md-6"), Column("toilet_facility", css_class="col-md-6")),
+                ),
+            ),
+        )
+
+    def clean_kk_number(self):
+        value = normalise_number(self.cleaned_data.get("kk_number"))
+        validate_kk(value)
+        return value
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "nik",
+            "nik_missing_reason",
+            "full_name",
+            "sex",
+            "birth_place",
+            "birth_date",
+            "relationship",
+            "marital_status",
+            "religion",
+            "education",
+            "school_participation",
+            "occupation",
+            "disability",
+            "chronic_illness",
+        ]
+        widgets = {
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nik"}),
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nik"].required = False
+        if user is None or not user.has_perm("beneficiaries.view_sensitive"):
+            for name in SENSITIVE_FIELDS:
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        sensitive = [Column(name, css_class="col-md-4") for name in SENSITIVE_FIELDS if name in self.fields]
+        self.helper.layout = Layout(
+            Row(
+                Column(Field("nik"), css_class="col-md-4"),
+                Column("full_name", css_class="col-md-5"),
+                Column("sex", css_class="col-md-3"),
+            ),
+            Row(
+                Column("birth_place", css_class="col-md-4"),
+                Column("birth_date", css_class="col-md-4"),
+                Column("relationship", css_class="col-md-4"),
+            ),
+            Row(
+                Column("marital_status", css_class="col-md-4"),
+                Column("religion", css_class="col-md-4"),
+                Column("occupation", css_class="col-md-4"),
+            ),
+            Row(
+                Column("education", css_class="col-md-4"),
+                Column("school_participation", css_class="col-md-4"),
+                Column("nik_missing_reason", css_class="col-md-4"),
+            ),
+            Row(*sensitive),
+        )
+
+    def clean_nik(self):
+        value = normalise_number(self.cleaned_data.get("nik"))
+        if value:
+            validate_nik(value)
+        return value or None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("nik") and not cleaned.get("nik_missing_reason") and "nik" not in self.errors:
+            self.add_error("nik", _("NIK wajib diisi, atau pilih alasan belum ada NIK."))
+        return cleaned
+
+    def validate_constraints(self):
+        # Uniqueness of an active NIK is decided by the service, which can say where the NIK already is.
+        return
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["user"] = self.user
+        return kwargs
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            user=self.user,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def member_rows(self) -> list[dict]:
+        """Cleaned member data for the service: changed or existing forms, with `id` for existing members."""
+        rows = []
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            data = {key: value for key, value in form.cleaned_data.items() if key in form._meta.fields}
+            data["id"] = form.instance.pk
+            rows.append(data)
+        return rows
+
+
+MemberFormSet = inlineformset_factory(
+    Household,
+    Member,
+    form=MemberForm,
+    formset=BaseMemberFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    can_delete=False,
+)
+
+MemberCreateFormSet = inlineformset_factory(
+    Household,
+    Member,
+    form=MemberForm,
+    formset=BaseMemberFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    can_delete=False,
+)
+
+
+class SearchForm(forms.Form):
+    KIND_CHOICES = [("nik", _("NIK")), ("kk", _("Nomor KK")), ("name", _("Nama"))]
+    kind = forms.ChoiceField(label=_("Cari berdasarkan"), choices=KIND_CHOICES, initial="nik")
+    q = forms.CharField(label=_("Kata kunci"), max_length=150)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, q = cleaned.get("kind"), (cleaned.get("q") or "").strip()
+        if kind in ("nik", "kk"):
+            number = normalise_number(q)
+            if len(number) != 16 or not number.isdigit():
+                self.add_error("q", _("%(label)s harus 16 digit angka.") % {"label": dict(self.KIND_CHOICES)[kind]})
+            cleaned["q"] = number
+        elif len(q) < 3:
+            self.add_error("q", _("Nama: ketik minimal 3 huruf."))
+        return cleaned
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.TypedChoiceField(
+        label=_("Alasan dinonaktifkan"), choices=[("", "---------"), *choices.RemovalReason.choices], coerce=int
+    )
+    note = forms.CharField(label=_("Keterangan"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class MemberMoveForm(forms.Form):
+    MODE_CHOICES = [("existing", _("Ke keluarga lain yang sudah terdaftar")), ("new", _("Ke KK baru (pecah KK)"))]
+    mode = forms.ChoiceField(label=_("Tujuan"), choices=MODE_CHOICES, widget=forms.RadioSelect, initial="new")
+    target_kk = forms.CharField(
+        label=_("Nomor KK keluarga tujuan"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    new_kk = forms.CharField(
+        label=_("Nomor KK baru"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    new_rt = RTChoiceField(label=_("Kelurahan dan RT/RW KK baru"), queryset=RT.objects.none(), required=False)
+    new_address = forms.CharField(label=_("Alamat KK baru"), max_length=200, required=False)
+    relationship = forms.TypedChoiceField(
+        label=_("Hubungan dalam keluarga tujuan"), choices=choices.Relationship.choices, coerce=int
+    )
+    note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_rt"].queryset = rt_queryset(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == "existing":
+            number = normalise_number(cleaned.get("target_kk"))
+            if len(number) != 16:
+                self.add_error("target_kk", _("Nomor KK keluarga tujuan harus 16 digit angka."))
+            cleaned["target_kk"] = number
+        else:
+            number = normalise_number(cleaned.get("new_kk"))
+            try:
+                validate_kk(number)
+            except forms.ValidationError as error:
+                self.add_error("new_kk", error)
+            cleaned["new_kk"] = number
+            if not cleaned.get("new_rt"):
+                self.add_error("new_rt", _("Kelurahan dan RT/RW KK baru wajib dipilih."))
+            if not cleaned.get("new_address"):
+                self.add_error("new_address", _("Alamat KK baru wajib diisi."))
+        return cleaned
+
+
+class DuplicateDecisionForm(forms.Form):
+    DECISIONS = [
+        ("keep_member", _("Gabungkan, pertahankan data pertama")),
+        ("keep_other", _("Gabungkan, pertahankan data kedua")),
+        ("dismiss", _("Bukan orang yang sama")),
+    ]
+    decision = forms.ChoiceField(label=_("Keputusan"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        help_text=_(
+            "Gunakan templat. Satu baris per anggota keluarga; baris dengan nomor KK yang sama menjadi satu keluarga."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,0 +1,17 @@
+"""Background work of the registry: thin tasks that take ids and are safe to run twice (style.md rule 7)."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def validate_import_batch_task(batch_id: int) -> int:
+    from beneficiaries.importing import import_batch_validate
+
+    return import_batch_validate(batch_id=batch_id).pk
+
+
+@shared_task(acks_late=True)
+def detect_duplicates_task(kelurahan_id: int | None = None) -> int:
+    from beneficiaries.duplicates import duplicates_detect
+
+    return duplicates_detect(kelurahan_id=kelurahan_id)
