@@ -1,0 +1,328 @@
+"""Delivery API for the field app (architecture.md §5): rounds, entitlements, one delivery, a batch of up to 500.
+
+Status codes: 201 created (a replay of the same client_uuid answers the same 201 and body, with the header
+`Idempotent-Replayed: true`); 400 field errors; 404 anything outside the worker's institution; 409 already
+delivered, or client_uuid reused with different content (quality.md R1–R3).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aid_distribution import selectors, services
+from aid_distribution.models import Delivery, DistributionRound, Entitlement, UndeliveredReason
+from beneficiaries.models import Member
+from beneficiaries.validators import mask_number
+
+BATCH_LIMIT = 500
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Serializers
+# --------------------------------------------------------------------------------------------------------------
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.name")
+    package = serializers.CharField(source="package.name")
+    entitled = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+
+    class Meta:
+        model = DistributionRound
+        fields = ["id", "name", "institution", "period", "package", "status", "entitled", "delivered"]
+
+
+class MemberBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = ["id", "full_name", "relationship"]
+
+
+class EntitlementSerializer(serializers.ModelSerializer):
+    household_id = serializers.IntegerField()
+    head_name = serializers.CharField(allow_null=True)
+    head_nik_masked = serializers.SerializerMethodField()
+    address = serializers.CharField(source="household.address")
+    rt = serializers.IntegerField(source="household.rt.number")
+    rw = serializers.IntegerField(source="household.rt.rw")
+    kelurahan = serializers.CharField(source="household.kelurahan.name")
+    delivered_at = serializers.SerializerMethodField()
+    members = MemberBriefSerializer(source="household.active_members", many=True)
+
+    class Meta:
+        model = Entitlement
+        fields = [
+            "id",
+            "household_id",
+            "head_name",
+            "head_nik_masked",
+            "address",
+            "rt",
+            "rw",
+            "kelurahan",
+            "delivered_at",
+            "members",
+        ]
+
+    def get_head_nik_masked(self, obj) -> str:
+        return mask_number(obj.head_nik)
+
+    def get_delivered_at(self, obj) -> str | None:
+        delivery = getattr(obj, "delivery", None)
+        return serializers.DateTimeField().to_representation(delivery.delivered_at) if delivery else None
+
+
+class DeliveryInputSerializer(serializers.Serializer):
+    client_uuid = serializers.UUIDField()
+    entitlement = serializers.IntegerField(min_value=1)
+    delivered_at = serializers.DateTimeField()
+    recipient_member = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    proxy_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    proxy_relation = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+    def validate(self, attrs):
+        if not attrs.get("recipient_member") and not (attrs.get("proxy_name") and attrs.get("proxy_relation")):
+            raise serializers.ValidationError(
+                {"recipient_member": _("Isi recipient_member, atau proxy_name dan proxy_relation.")}
+            )
+        return attrs
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username")
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "client_uuid",
+            "entitlement",
+            "delivered_at",
+            "recipient_member",
+            "proxy_name",
+            "proxy_relation",
+            "latitude",
+            "longitude",
+            "notes",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class ConflictSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["already_delivered", "client_uuid_conflict"])
+    detail = serializers.CharField()
+    delivered_by = serializers.CharField(required=False)
+    delivered_at = serializers.DateTimeField(required=False)
+
+
+class BatchItemSerializer(DeliveryInputSerializer):
+    kind = serializers.ChoiceField(choices=["delivered", "undelivered"], default="delivered")
+    reason = serializers.ChoiceField(choices=UndeliveredReason.choices, required=False)
+    delivered_at = serializers.DateTimeField(help_text="Waktu penyerahan atau kunjungan.")
+
+    def validate(self, attrs):
+        if attrs["kind"] == "undelivered":
+            if not attrs.get("reason"):
+                raise serializers.ValidationError({"reason": _("Alasan wajib untuk kunjungan tidak tersalurkan.")})
+            return attrs
+        return super().validate(attrs)
+
+
+class BatchRequestSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=BATCH_LIMIT)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    client_uuid = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "duplicate", "rejected"])
+    id = serializers.IntegerField(required=False)
+    code = serializers.CharField(required=False)
+    detail = serializers.JSONField(required=False)
+
+
+class BatchResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = BatchResultSerializer(many=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Views
+# --------------------------------------------------------------------------------------------------------------
+
+
+class EntitlementPagination(CursorPagination):
+    ordering = "id"
+    page_size = 500
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """My institution's open rounds (approved or distributing) and their entitled households."""
+
+    serializer_class = RoundSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.open_rounds_for_user(user=self.request.user).order_by("-period", "pk")
+
+    @extend_schema(responses=EntitlementSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=EntitlementSerializer)
+    def entitlements(self, request, pk=None):
+        round_ = self.get_object()
+        rows = selectors.entitlements_for_round(user=request.user, round_=round_).prefetch_related(
+            Prefetch(
+                "household__members",
+                queryset=Member.objects.filter(is_active=True).order_by("relationship", "pk"),
+                to_attr="active_members",
+            )
+        )
+        paginator = EntitlementPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(EntitlementSerializer(page, many=True).data)
+
+
+def _conflict_body(exc: services.DeliveryConflict) -> dict:
+    body = {"code": exc.code, "detail": " ".join(exc.messages)}
+    if exc.delivery is not None:
+        body["delivered_by"] = exc.delivery.recorded_by.username
+        body["delivered_at"] = serializers.DateTimeField().to_representation(exc.delivery.delivered_at)
+    return body
+
+
+def _validation_body(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in errors[0].messages] for field, errors in exc.error_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages], "code": getattr(exc, "code", None)}
+
+
+def _record(*, user, data: dict, entitlement: Entitlement, member: Member | None):
+    if data.get("kind") == "undelivered":
+        return services.undelivered_record(
+            user=user,
+            entitlement=entitlement,
+            client_uuid=data["client_uuid"],
+            reason=data["reason"],
+            visited_at=data["delivered_at"],
+            notes=data.get("notes", ""),
+        )
+    return services.delivery_record(
+        user=user,
+        entitlement=entitlement,
+        client_uuid=data["client_uuid"],
+        delivered_at=data["delivered_at"],
+        recipient_member=member,
+        proxy_name=data.get("proxy_name", ""),
+        proxy_relation=data.get("proxy_relation", ""),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        notes=data.get("notes", ""),
+    )
+
+
+class DeliveryCreateAPIView(APIView):
+    """Records one delivery; idempotent on client_uuid."""
+
+    @extend_schema(
+        request=DeliveryInputSerializer,
+        responses={
+            201: DeliverySerializer,
+            400: OpenApiResponse(description="Kesalahan per kolom."),
+            404: OpenApiResponse(description="Hak penerima tidak ditemukan di lembaga Anda."),
+            409: ConflictSerializer,
+        },
+    )
+    def post(self, request):
+        serializer = DeliveryInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        entitlement = selectors.entitlement_get_for_user(user=request.user, pk=data["entitlement"])
+        member = None
+        if data.get("recipient_member"):
+            member = get_object_or_404(
+                Member.objects.filter(household_id=entitlement.household_id), pk=data["recipient_member"]
+            )
+        try:
+            result = _record(user=request.user, data=data, entitlement=entitlement, member=member)
+        except services.DeliveryConflict as exc:
+            return Response(_conflict_body(exc), status=status.HTTP_409_CONFLICT)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc))
+        except ValidationError as exc:
+            return Response(_validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
+        headers = {} if result.created else {"Idempotent-Replayed": "true"}
+        return Response(DeliverySerializer(result.delivery).data, status=status.HTTP_201_CREATED, headers=headers)
+
+
+class DeliveryBatchAPIView(APIView):
+    """Up to 500 deliveries (or "tidak tersalurkan" visits) from an offline device, each on its own.
+
+    Every item is its own transaction: a refused item leaves nothing behind and does not stop the others;
+    resending the batch (whole or the unsent half) answers `duplicate` for what is already recorded.
+    """
+
+    @extend_schema(request=BatchRequestSerializer, responses={200: BatchResponseSerializer})
+    def post(self, request):
+        outer = BatchRequestSerializer(data=request.data)
+        outer.is_valid(raise_exception=True)
+        items = outer.validated_data["items"]
+        parsed = []
+        for raw in items:
+            item = BatchItemSerializer(data=raw)
+            parsed.append((item.validated_data if item.is_valid() else None, item, raw))
+        ids = {data["entitlement"] for data, _s, _r in parsed if data}
+        # Two queries for the whole batch: the entitlements the worker may reach, and the named members.
+        entitlements = {
+            e.pk: e
+            for e in Entitlement.objects.visible_to(request.user).filter(pk__in=ids).select_related("round").distinct()
+        }
+        member_ids = {data.get("recipient_member") for data, _s, _r in parsed if data and data.get("recipient_member")}
+        members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids)}
+        results = []
+        for index, (data, item, raw) in enumerate(parsed):
+            results.append(self._one(request.user, index, data, item, raw, entitlements, members))
+        summary = {key: sum(1 for r in results if r["status"] == key) for key in ("created", "duplicate", "rejected")}
+        return Response({**summary, "results": results})
+
+    def _one(self, user, index, data, item, raw, entitlements, members) -> dict:
+        client_uuid = raw.get("client_uuid") if isinstance(raw, dict) else None
+        base = {"index": index, "client_uuid": str(client_uuid) if client_uuid is not None else None}
+        if data is None:
+            return {**base, "status": "rejected", "code": "invalid", "detail": item.errors}
+        entitlement = entitlements.get(data["entitlement"])
+        if entitlement is None:
+            return {**base, "status": "rejected", "code": "not_found", "detail": _("Hak penerima tidak ditemukan.")}
+        member = None
+        if data.get("kind") != "undelivered" and data.get("recipient_member"):
+            member = members.get(data["recipient_member"])
+            if member is None or member.household_id != entitlement.household_id:
+                return {
+                    **base,
+                    "status": "rejected",
+                    "code": "recipient_not_member",
+                    "detail": _("Penerima bukan anggota keluarga ini."),
+                }
+        try:
+            result = _record(user=user, data=data, entitlement=entitlement, member=member)
+        except services.DeliveryConflict as exc:
+            return {**base, "status": "rejected", **_conflict_body(exc)}
+        except PermissionDenied as exc:
+            return {**base, "status": "rejected", "code": "forbidden", "detail": str(exc)}
+        except ValidationError as exc:
+            return {**base, "status": "rejected", "code": exc.code or "invalid", "detail": _validation_body(exc)}
+        record = getattr(result, "delivery", None) or result.visit
+        return {**base, "status": "created" if result.created else "duplicate", "id": record.pk}

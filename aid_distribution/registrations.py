@@ -1,0 +1,45 @@
+"""Menu entries, household-page panel and home-page count contributed to core's registries."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def _sees_support(user) -> bool:
+    return user.has_perm("aid_distribution.view_supportcase") or user.has_perm(
+        "aid_distribution.view_supportcase_counts"
+    )
+
+
+def register_all() -> None:
+    from aid_distribution import selectors
+    from core import navigation, panels, stats
+
+    navigation.register_menu(
+        key="aid",
+        label=_("Bantuan lembaga"),
+        url_name="aid_distribution:round_list",
+        icon="box-seam",
+        order=40,
+        permission="aid_distribution.view_distributionround",
+    )
+    navigation.register_menu(
+        key="support",
+        label=_("Psikososial"),
+        url_name="aid_distribution:supportcase_list",
+        icon="heart-pulse",
+        order=45,
+        permission=_sees_support,
+    )
+    panels.register_panel(
+        model_label="beneficiaries.Household",
+        key="aid",
+        title=_("Bantuan lembaga sosial"),
+        template="aid_distribution/panels/household_aid.html",
+        selector=selectors.household_aid_panel,
+        order=40,
+    )
+    stats.register_kelurahan_stat(
+        key="aid_deliveries_month",
+        label=_("Penyerahan sembako bulan ini"),
+        order=40,
+        counter=selectors.deliveries_this_month_by_kelurahan,
+    )
