@@ -5,3 +5,74 @@ from django.utils.translation import gettext_lazy as _
 class GrievancesConfig(AppConfig):
     name = "grievances"
     verbose_name = _("Pengaduan dan permintaan perubahan data")
+    # Kelurahan staff log and handle grievances and propose corrections; Staf Kecamatan also approves them
+    # (maker-checker: never their own); workers log grievances and propose corrections and see only their own;
+    # Pimpinan sees aggregate figures only.
+    role_permissions = {
+        "staf_kecamatan": [
+            "view_grievance",
+            "add_grievance",
+            "change_grievance",
+            "view_grievance_stats",
+            "view_changerequest",
+            "add_changerequest",
+            "approve_changerequest",
+            "view_grievancecategorysla",
+        ],
+        "staf_kelurahan": [
+            "view_grievance",
+            "add_grievance",
+            "change_grievance",
+            "view_changerequest",
+            "add_changerequest",
+        ],
+        "petugas_lembaga": ["view_grievance", "add_grievance", "view_changerequest", "add_changerequest"],
+        "pimpinan": ["view_grievance_stats"],
+    }
+
+    def ready(self):
+        from core import navigation, panels, stats
+        from grievances import selectors
+
+        navigation.register_menu(
+            key="grievances",
+            label=_("Pengaduan"),
+            url_name="grievances:grievance_list",
+            icon="megaphone",
+            order=60,
+            permission=selectors.VIEW_PERMISSION,
+        )
+        navigation.register_menu(
+            key="grievance_tasks",
+            label=_("Tugas saya"),
+            url_name="grievances:my_tasks",
+            icon="check2-square",
+            order=61,
+            permission=lambda user: (
+                user.has_perm("grievances.change_grievance") or user.has_perm("grievances.approve_changerequest")
+            ),
+        )
+        navigation.register_menu(
+            key="grievance_stats",
+            label=_("Statistik pengaduan"),
+            url_name="grievances:grievance_stats",
+            icon="bar-chart",
+            order=62,
+            permission=lambda user: (
+                user.has_perm(selectors.STATS_PERMISSION) and not user.has_perm(selectors.VIEW_PERMISSION)
+            ),
+        )
+        stats.register_kelurahan_stat(
+            key="grievances_my_new_overdue",
+            label=_("Pengaduan saya: baru/lewat batas"),
+            order=60,
+            counter=selectors.count_my_open_per_kelurahan,
+        )
+        panels.register_panel(
+            model_label="beneficiaries.Household",
+            key="grievances",
+            title=_("Pengaduan"),
+            template="grievances/panels/household_grievances.html",
+            selector=selectors.household_panel,
+            order=60,
+        )
