@@ -2,6 +2,37 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def can_use_dashboard(user) -> bool:
+    return user.has_perm("reports.view_dashboard")
+
+
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Laporan")
+    # Staf Kecamatan requests reports and reads the dashboard; Staf Kelurahan requests and reads reports of its own
+    # kelurahan; Pimpinan reads every report and the dashboard (aggregates only); Petugas Lembaga has no access.
+    role_permissions = {
+        "staf_kecamatan": ["view_reportrun", "add_reportrun", "view_dashboard", "view_dashboardaggregate"],
+        "staf_kelurahan": ["view_reportrun", "add_reportrun"],
+        "pimpinan": ["view_reportrun", "view_dashboard", "view_dashboardaggregate"],
+    }
+
+    def ready(self):
+        from core import navigation
+
+        navigation.register_menu(
+            key="dashboard",
+            label=_("Dasbor"),
+            url_name="reports:dashboard",
+            icon="speedometer2",
+            order=80,
+            permission=can_use_dashboard,
+        )
+        navigation.register_menu(
+            key="reports",
+            label=_("Laporan"),
+            url_name="reports:reportrun_list",
+            icon="file-earmark-bar-graph",
+            order=90,
+            permission="reports.view_reportrun",
+        )
