@@ -35,6 +35,8 @@ class GrievanceAdminForm(forms.ModelForm):
             "household",
             "member",
             "infrastructure_project",
+            "distribution_round",
+            "cohort",
             "is_anonymous",
             "complainant_name",
             "complainant_phone",
@@ -74,7 +76,14 @@ class GrievanceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "category", "channel", "kelurahan", "is_sensitive", "priority"]
     search_fields = ["=id", "title", "complainant_name"]
-    autocomplete_fields = ["household", "member", "infrastructure_project", "assigned_to"]
+    autocomplete_fields = [
+        "household",
+        "member",
+        "infrastructure_project",
+        "distribution_round",
+        "cohort",
+        "assigned_to",
+    ]
     readonly_fields = [
         "status",
         "due_on",

@@ -52,6 +52,12 @@ class GrievanceForm(forms.Form):
     infrastructure_project = forms.ModelChoiceField(
         label=_("Proyek infrastruktur terkait"), queryset=Household.objects.none(), required=False
     )
+    distribution_round = forms.ModelChoiceField(
+        label=_("Putaran penyaluran terkait"), queryset=Household.objects.none(), required=False
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Angkatan pelatihan terkait"), queryset=Household.objects.none(), required=False
+    )
     is_anonymous = forms.BooleanField(label=_("Pelapor tidak mau disebut namanya (anonim)"), required=False)
     complainant_name = forms.CharField(label=_("Nama pelapor"), max_length=150, required=False)
     complainant_phone = forms.CharField(label=_("Telepon/WhatsApp pelapor"), max_length=20, required=False)
@@ -76,8 +82,16 @@ class GrievanceForm(forms.Form):
         self.fields["household"].queryset = Household.objects.visible_to(user).active()
         project_model = Grievance._meta.get_field("infrastructure_project").related_model
         self.fields["infrastructure_project"].queryset = project_model.objects.visible_to(user).order_by("name")
-        if not self.fields["infrastructure_project"].queryset.exists():
-            del self.fields["infrastructure_project"]
+        round_model = Grievance._meta.get_field("distribution_round").related_model
+        self.fields["distribution_round"].queryset = (
+            round_model.objects.visible_to(user).select_related("institution").order_by("-period", "name")
+        )
+        cohort_model = Grievance._meta.get_field("cohort").related_model
+        self.fields["cohort"].queryset = cohort_model.objects.select_related("program").order_by("-starts_on")
+        # An empty list of links is noise on the form: only links the user can actually choose are offered.
+        for name in ("infrastructure_project", "distribution_round", "cohort"):
+            if not self.fields[name].queryset.exists():
+                del self.fields[name]
         if household is not None:
             self.fields["household"].widget = forms.HiddenInput()
             self.fields["household"].initial = household.pk

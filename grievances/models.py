@@ -146,6 +146,22 @@ class Grievance(TimeStampedModel):
         related_name="grievances",
         verbose_name=_("anggota keluarga terkait"),
     )
+    distribution_round = models.ForeignKey(
+        "aid_distribution.DistributionRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grievances",
+        verbose_name=_("putaran penyaluran terkait"),
+    )
+    cohort = models.ForeignKey(
+        "programs.Cohort",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grievances",
+        verbose_name=_("angkatan pelatihan terkait"),
+    )
     infrastructure_project = models.ForeignKey(
         "infrastructure.InfrastructureProject",
         on_delete=models.PROTECT,

@@ -38,6 +38,8 @@ def grievance_get_for_user(*, user, pk) -> Grievance:
                 "household",
                 "member",
                 "infrastructure_project",
+                "distribution_round",
+                "cohort__program",
                 "assigned_to",
                 "submitted_by",
                 "closed_by",

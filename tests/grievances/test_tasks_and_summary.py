@@ -58,10 +58,18 @@ def test_overdue_task_sends_email_with_a_real_backend(user_kelurahan, keramasan,
     assert Notification.objects.get().channel == Notification.ChannelKind.EMAIL
 
 
-def test_overdue_schedule_exists():
+def test_overdue_schedule_migration_is_idempotent():
+    # Transactional tests flush migration data, so the migration's function is run here directly.
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
-    assert PeriodicTask.objects.filter(task="grievances.tasks.notify_overdue_grievances_task", enabled=True).exists()
+    migration = importlib.import_module("grievances.migrations.0002_beat_schedule")
+    migration.create_schedule(apps, None)
+    migration.create_schedule(apps, None)
+    task = PeriodicTask.objects.get(task="grievances.tasks.notify_overdue_grievances_task")
+    assert task.enabled and task.crontab.hour == "7"
 
 
 def test_grievance_summary_counts_and_average(user_kecamatan, keramasan, kemang_agung):
@@ -80,3 +88,25 @@ def test_grievance_summary_counts_and_average(user_kecamatan, keramasan, kemang_
     assert summary["resolved"] == 1 and summary["avg_days_to_resolve"] is not None
     only = grievance_summary(period_start=start, period_end=today, kelurahan_ids=[kemang_agung.pk])
     assert only["total"] == 1 and [r["name"] for r in only["by_kelurahan"]] == ["Kemang Agung"]
+
+
+def test_demo_is_idempotent_and_covers_every_status(user_kelurahan, user_kecamatan, household, member):
+    from grievances import demo
+    from grievances.models import ChangeRequest, Grievance
+
+    lines = []
+    demo.seed(log=lines.append)
+    demo.seed(log=lines.append)
+    assert set(Grievance.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Grievance.objects.filter(category=Category.BANTUAN_TIDAK_DITERIMA).exists()
+    assert Grievance.objects.count() == len(demo.DEMO)
+    assert ChangeRequest.objects.filter(status="menunggu").count() == 1
+
+
+def test_demo_without_households_creates_nothing(db):
+    from grievances import demo
+    from grievances.models import Grievance
+
+    lines = []
+    demo.seed(log=lines.append)
+    assert Grievance.objects.count() == 0 and "belum ada keluarga" in lines[0]
