@@ -36,6 +36,16 @@ class ProjectFilter(django_filters.FilterSet):
         model = InfrastructureProject
         fields = ["q", "kind", "status", "kelurahan", "funding_source", "fiscal_year", "is_delayed"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if name == "is_delayed":
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            else:
+                field.widget.attrs.update({"class": "form-control", "placeholder": _("Nama proyek/pelaksana")})
+
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value:

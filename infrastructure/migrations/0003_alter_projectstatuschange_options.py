@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('infrastructure', '0002_beat_schedule'),
+        ("infrastructure", "0002_beat_schedule"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='projectstatuschange',
-            options={'ordering': ['pk'], 'verbose_name': 'perubahan status proyek', 'verbose_name_plural': 'perubahan status proyek'},
+            name="projectstatuschange",
+            options={
+                "ordering": ["pk"],
+                "verbose_name": "perubahan status proyek",
+                "verbose_name_plural": "perubahan status proyek",
+            },
         ),
     ]

@@ -337,7 +337,14 @@ def test_delay_task_is_idempotent_and_clears_fixed_projects():
     assert InfrastructureProject.objects.get(pk=project.pk).is_delayed is False
 
 
-def test_beat_schedule_exists():
+def test_beat_schedule_migration_creates_the_daily_task():
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
+    # Transactional tests flush the table, so the data migration's function is run here directly (twice: idempotent).
+    migration = importlib.import_module("infrastructure.migrations.0002_beat_schedule")
+    migration.create_schedule(apps, None)
+    migration.create_schedule(apps, None)
     assert PeriodicTask.objects.filter(task="infrastructure.tasks.flag_delayed_projects_task", enabled=True).exists()

@@ -1,0 +1,73 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Role
+from infrastructure import services
+from infrastructure.models import ProjectStatus
+from tests.e2e.conftest import login, screenshot
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.core import kelurahan
+from tests.factories.infrastructure import ProjectFactory, photo_upload
+
+
+@pytest.mark.django_db(transaction=True)
+def test_map_without_tiles_and_project_detail(page, phone_page, live_server, settings):
+    settings.MAP_TILE_URL = ""
+    keramasan = kelurahan("Keramasan")
+    bridge = ProjectFactory(
+        name="Jembatan Sungai Keramasan",
+        kind="jembatan",
+        kelurahan_served=[keramasan],
+        status=ProjectStatus.KONSTRUKSI,
+        latitude=Decimal("-3.031200"),
+        longitude=Decimal("104.702800"),
+    )
+    services.progress_update_create(
+        project=bridge,
+        actor=None,
+        reported_on=dt.date(2025, 4, 1),
+        physical_progress=Decimal(45),
+        spent_cumulative=250_000_000,
+        note="Pondasi selesai.",
+        photos=[photo_upload(size=(800, 600), color=(11, 93, 94))],
+    )
+    ProjectFactory(
+        name="Jalan Lorong Pinang",
+        kelurahan_served=[kelurahan("Kemang Agung")],
+        latitude=None,
+        longitude=None,
+        route=[[-3.0150, 104.7280], [-3.0165, 104.7330], [-3.0180, 104.7390]],
+    )
+    UserFactory(username="e2e.infra", role=Role.STAF_KECAMATAN)
+
+    login(page, live_server, "e2e.infra", PASSWORD)
+    page.click("[data-testid=main-menu] [data-menu=infrastructure]")
+    page.wait_for_selector("[data-testid=project-table]")
+    assert page.locator("[data-testid=project-table] tbody tr").count() == 2
+    screenshot(page, "infrastructure-list")
+    page.click("[data-testid=map-link]")
+    page.wait_for_selector("[data-testid=infra-map][data-ready='1']")
+    assert page.locator("[data-testid=no-tiles-note]").is_visible()
+    # one marker and one line, drawn as SVG paths on a plain background (no tile images)
+    assert page.locator("#infra-map path.leaflet-interactive").count() == 2
+    assert page.locator("#infra-map img.leaflet-tile").count() == 0
+    screenshot(page, "infrastructure-map-no-tiles")
+
+    page.locator("#infra-map path.leaflet-interactive").first.click()
+    page.wait_for_selector(".leaflet-popup-content a")
+    page.click(".leaflet-popup-content a")
+    page.wait_for_selector("[data-testid=project-name]")
+    assert page.locator("[data-testid=project-name]").inner_text() == "Jembatan Sungai Keramasan"
+    assert page.locator("[data-testid=timeline-item]").count() == 1
+    assert page.locator("[data-testid=detail-map][data-ready='1']").count() == 1
+    # the photo is served by the permission-checked view and actually loads
+    loaded = page.locator("img.photo-thumb").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert loaded
+    screenshot(page, "infrastructure-project-detail")
+
+    login(phone_page, live_server, "e2e.infra", PASSWORD)
+    phone_page.goto(f"{live_server.url}/infrastruktur/{bridge.pk}/")
+    phone_page.wait_for_selector("[data-testid=project-name]")
+    screenshot(phone_page, "infrastructure-project-detail-phone")
