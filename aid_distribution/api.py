@@ -323,6 +323,11 @@ class DeliveryBatchAPIView(APIView):
         except PermissionDenied as exc:
             return {**base, "status": "rejected", "code": "forbidden", "detail": str(exc)}
         except ValidationError as exc:
-            return {**base, "status": "rejected", "code": exc.code or "invalid", "detail": _validation_body(exc)}
+            return {
+                **base,
+                "status": "rejected",
+                "code": getattr(exc, "code", None) or "invalid",
+                "detail": _validation_body(exc),
+            }
         record = getattr(result, "delivery", None) or result.visit
         return {**base, "status": "created" if result.created else "duplicate", "id": record.pk}

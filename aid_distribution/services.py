@@ -269,13 +269,21 @@ def delivery_record(
     if recipient_member is not None:
         if recipient_member.household_id != entitlement.household_id:
             raise ValidationError(
-                {"recipient_member": _("Penerima bukan anggota keluarga ini.")}, code="recipient_not_member"
+                {
+                    "recipient_member": ValidationError(
+                        _("Penerima bukan anggota keluarga ini."), code="recipient_not_member"
+                    )
+                }
             )
         proxy_name = proxy_relation = ""
     elif not proxy_name or not proxy_relation:
         raise ValidationError(
-            {"proxy_name": _("Pilih anggota keluarga penerima, atau isi nama dan hubungan penerima kuasa.")},
-            code="recipient_required",
+            {
+                "proxy_name": ValidationError(
+                    _("Pilih anggota keluarga penerima, atau isi nama dan hubungan penerima kuasa."),
+                    code="recipient_required",
+                )
+            }
         )
     delivery = Delivery(
         entitlement=entitlement,
@@ -289,8 +297,11 @@ def delivery_record(
         notes=notes,
         recorded_by=user,
     )
-    # Field validation only: uniqueness is the database's job (a pre-check would race, quality.md R1).
-    delivery.full_clean(validate_unique=False, validate_constraints=False)
+    # Field validation only: uniqueness is the database's job (a pre-check would race, quality.md R1), and the
+    # related rows are already loaded, so their existence queries are skipped (a batch of 500 would pay 1,500).
+    delivery.full_clean(
+        exclude=["entitlement", "recorded_by", "recipient_member"], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             delivery.save(force_insert=True)
@@ -344,7 +355,7 @@ def undelivered_record(
         notes=notes.strip(),
         recorded_by=user,
     )
-    visit.full_clean(validate_unique=False, validate_constraints=False)
+    visit.full_clean(exclude=["entitlement", "recorded_by"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             visit.save(force_insert=True)
@@ -383,10 +394,16 @@ def stock_movement_record(
     if round_.status == RoundStatus.CLOSED:
         raise ValidationError(_("Putaran sudah ditutup; stok tidak dapat diubah."), code="round_closed")
     if kind == StockKind.RECEIVED and quantity <= 0:
-        raise ValidationError({"quantity": _("Jumlah paket diterima harus lebih dari nol.")}, code="bad_quantity")
+        raise ValidationError(
+            {"quantity": ValidationError(_("Jumlah paket diterima harus lebih dari nol."), code="bad_quantity")}
+        )
     if kind == StockKind.ADJUSTMENT and (quantity == 0 or not reason.strip()):
         raise ValidationError(
-            {"reason": _("Penyesuaian stok wajib memiliki jumlah bukan nol dan alasan.")}, code="adjustment_reason"
+            {
+                "reason": ValidationError(
+                    _("Penyesuaian stok wajib memiliki jumlah bukan nol dan alasan."), code="adjustment_reason"
+                )
+            }
         )
     movement = StockMovement(
         round=round_, kind=kind, quantity=quantity, reason=reason.strip(), moved_on=moved_on, recorded_by=user
@@ -430,19 +447,32 @@ def support_case_open(
     membership = counsellor_membership(user, institution.pk)
     age = age_on(member.birth_date, opened_on)
     if age > MAX_SUPPORT_AGE:
-        raise ValidationError({"member": _("Dukungan psikososial hanya untuk usia sampai 24 tahun.")}, code="too_old")
+        raise ValidationError(
+            {"member": ValidationError(_("Dukungan psikososial hanya untuk usia sampai 24 tahun."), code="too_old")}
+        )
     if age >= ADULT_AGE and not reason_over_18.strip():
         raise ValidationError(
-            {"reason_over_18": _("Usia 18 tahun atau lebih: tuliskan alasan pendampingan.")}, code="reason_required"
+            {
+                "reason_over_18": ValidationError(
+                    _("Usia 18 tahun atau lebih: tuliskan alasan pendampingan."), code="reason_required"
+                )
+            }
         )
     if not guardian_name.strip() or not guardian_relation.strip():
         raise ValidationError(
-            {"guardian_name": _("Nama dan hubungan wali yang menyetujui wajib diisi (UU PDP Pasal 25).")},
-            code="guardian_required",
+            {
+                "guardian_name": ValidationError(
+                    _("Nama dan hubungan wali yang menyetujui wajib diisi (UU PDP Pasal 25)."), code="guardian_required"
+                )
+            }
         )
     if consent_on > opened_on:
         raise ValidationError(
-            {"consent_on": _("Persetujuan wali harus ada sebelum kasus dibuka.")}, code="consent_after_opening"
+            {
+                "consent_on": ValidationError(
+                    _("Persetujuan wali harus ada sebelum kasus dibuka."), code="consent_after_opening"
+                )
+            }
         )
     case = SupportCase(
         institution=institution,
