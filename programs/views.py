@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    raise_exception = True
+    """Signed-in users without the permission get 403; anonymous users go to the login page."""
 
 
 # --- programs ---------------------------------------------------------------------------------------------
@@ -518,7 +518,9 @@ class DashboardView(StaffView, TemplateView):
         program = cohort = None
         program_id = self.request.GET.get("program", "")
         if program_id.isdigit():
-            program = get_object_or_404(Program, pk=program_id)
+            program = next((p for p in programs if p.pk == int(program_id)), None)
+            if program is None:
+                raise Http404
         cohort_id = self.request.GET.get("angkatan", "")
         cohorts = list(program.cohorts.order_by("number")) if program else []
         if program and cohort_id.isdigit():
