@@ -104,7 +104,7 @@ class GrievanceAdmin(admin.ModelAdmin):
                 actor=request.user,
                 **{
                     key: data.get(key)
-                    for key in form.Meta.fields
+                    for key in GrievanceAdminForm.Meta.fields
                     if key not in ("received_on", "assigned_to") and data.get(key) is not None
                 },
                 received_on=data.get("received_on"),

@@ -330,3 +330,31 @@ def test_household_panel_respects_sensitivity(user_kelurahan, user_admin, househ
     GrievanceFactory(kelurahan=household.kelurahan, household=household, is_sensitive=True)
     assert household_panel(user_kelurahan, household)["total"] == 1
     assert household_panel(user_admin, household)["total"] == 2
+
+
+def test_every_grievance_page_opens_for_admin_with_security_headers(client_for, user_admin, household):
+    grievance = GrievanceFactory(kelurahan=household.kelurahan, household=household, category=Category.DATA_SALAH)
+    cr = services.change_request_create(
+        actor=user_admin, household=household, field_name="address", new_value="X", reason="r"
+    )
+    client = client_for(user_admin)
+    urls = [
+        reverse("grievances:grievance_list"),
+        reverse("grievances:grievance_list") + "?status=baru&overdue=true&mine=true&q=%231",
+        reverse("grievances:grievance_create"),
+        reverse("grievances:my_tasks"),
+        reverse("grievances:grievance_stats"),
+        reverse("grievances:grievance_stats") + "?start=2026-01-01&end=2025-01-01",
+        reverse("grievances:changerequest_list"),
+        reverse("grievances:changerequest_create"),
+        reverse("grievances:changerequest_create") + f"?household={household.pk}&field_name=rt",
+        detail(grievance),
+        reverse("grievances:changerequest_detail", args=[cr.pk]),
+        reverse("admin:grievances_grievance_change", args=[grievance.pk]),
+        reverse("admin:grievances_grievance_add"),
+        reverse("admin:grievances_changerequest_change", args=[cr.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        assert "frame-ancestors 'none'" in response.get("Content-Security-Policy", ""), url
