@@ -1,0 +1,89 @@
+// The aid API over fetch, with the device token. Errors are sorted into what the app must do about them:
+// AuthError (sign in again), NetworkError (retry later), HttpError (the server said no).
+
+export class AuthError extends Error {}
+export class NetworkError extends Error {}
+export class HttpError extends Error {
+  constructor(status, body) {
+    super((body && body.detail) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+const TIMEOUT_MS = 30000;
+let urls = {};
+
+export function configure(config) {
+  urls = config.urls;
+}
+
+async function request(url, { method = 'GET', token = null, body = undefined } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Token ${token}`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: controller.signal,
+    });
+  } catch (error) {
+    throw new NetworkError(error && error.name === 'AbortError' ? 'timeout' : 'offline');
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (error) {
+    if (response.ok) throw new NetworkError('bad body');
+  }
+  if (response.status === 401 && token) throw new AuthError((data && data.detail) || '');
+  if (response.status >= 500) throw new NetworkError(`HTTP ${response.status}`);
+  if (!response.ok) throw new HttpError(response.status, data);
+  return data;
+}
+
+export function obtainToken(username, password, deviceName) {
+  return request(urls.token, { method: 'POST', body: { username, password, device_name: deviceName } });
+}
+
+export function me(token) {
+  return request(urls.me, { token });
+}
+
+export function revoke(token) {
+  return request(urls.logout, { method: 'POST', token, body: {} });
+}
+
+export function rounds(token) {
+  return request(urls.rounds, { token });
+}
+
+/** Every entitled household of a round, following the cursor pages. */
+export async function entitlements(token, roundId) {
+  let url = `${urls.rounds}${roundId}/entitlements/`;
+  const rows = [];
+  while (url) {
+    const page = await request(url, { token });
+    rows.push(...page.results);
+    url = page.next;
+  }
+  return rows;
+}
+
+export function cards(token, roundId) {
+  return request(urls.cards.replace('{id}', String(roundId)), { token });
+}
+
+export function sendBatch(token, items) {
+  return request(urls.batch, { method: 'POST', token, body: { items } });
+}

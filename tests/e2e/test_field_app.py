@@ -1,0 +1,355 @@
+"""The offline field app in Chromium on a phone-sized screen, against a real http://127.0.0.1 origin.
+
+Open a round online, go offline, record, reload offline (the service worker opens the app), come back online and
+sync; a household delivered by another worker meanwhile; a batch whose answer is lost and that is sent again.
+"""
+
+import base64
+import re
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import DeviceToken
+from aid_distribution import services
+from aid_distribution.models import Delivery, UndeliveredVisit
+from tests.e2e.conftest import screenshot
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.field_app.conftest import make_institution, make_round, make_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def institution(db):
+    return make_institution("LKS Peduli Uji")
+
+
+@pytest.fixture
+def worker(institution):
+    return make_worker(institution, "petugas.satu")
+
+
+@pytest.fixture
+def worker_two(institution):
+    return make_worker(institution, "petugas.dua")
+
+
+@pytest.fixture
+def aid_round(institution):
+    approver = UserFactory(username="uji.penyetuju", role="staf_kecamatan")
+    return make_round(institution, name="Sembako Agustus", households=4, approver=approver)
+
+
+# A 2×2 PNG, as a "photo" from the camera.
+PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
+)
+
+READ_RECORDS = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const r = indexedDB.open('kertapati-lapangan');
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const rows = await new Promise((resolve) => {
+    const q = db.transaction('records').objectStore('records').getAll();
+    q.onsuccess = () => resolve(q.result);
+  });
+  db.close();
+  return rows.map((r) => ({uuid: r.client_uuid, status: r.status, kind: r.payload.kind,
+                           entitlement: r.payload.entitlement, problem: r.problem, photo: !!r.photo}));
+}"""
+
+
+def pending(page) -> str:
+    return page.inner_text("[data-testid=pending-label]")
+
+
+def wait_pending(page, n: int) -> None:
+    page.wait_for_function(
+        "n => document.getElementById('pending-count').textContent === String(n)", arg=n, timeout=20_000
+    )
+
+
+def open_app(page, live_server) -> None:
+    page.goto(f"{live_server.url}/lapangan/")
+    page.wait_for_selector("body[data-ready='1']")
+
+
+def sign_in(page, username: str) -> None:
+    page.fill("#login-username", username)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#rounds-list [data-round]")
+
+
+def wait_service_worker(page) -> None:
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def open_round(page, round_) -> None:
+    page.click(f"[data-round='{round_.pk}']")
+    page.wait_for_function(
+        "() => document.getElementById('hh-summary').textContent.includes('dari')"
+        " && document.querySelectorAll('[data-testid=household]').length > 0"
+    )
+
+
+def record_delivery(page, entitlement, *, proxy=None, notes="", photo=False) -> None:
+    page.click(f"[data-entitlement='{entitlement.pk}']")
+    page.wait_for_selector("[data-screen=record]:not([hidden])")
+    if proxy:
+        page.check("input[name=recipient][value=proxy]")
+        page.fill("#proxy-name", proxy[0])
+        page.fill("#proxy-relation", proxy[1])
+    if notes:
+        page.fill("#notes", notes)
+    if photo:
+        page.set_input_files("#photo-input", files=[{"name": "bukti.png", "mimeType": "image/png", "buffer": PHOTO}])
+        page.wait_for_selector("#photo-preview:not([hidden])")
+    page.click("[data-testid=record-save]")
+    page.wait_for_selector("[data-screen=households]:not([hidden])")
+
+
+def record_not_home(page, entitlement) -> None:
+    page.click(f"[data-entitlement='{entitlement.pk}']")
+    page.wait_for_selector("[data-screen=record]:not([hidden])")
+    page.click("label[for=kind-undelivered]")
+    page.select_option("#reason", "not_home")
+    page.fill("#notes", "Rumah kosong, kata tetangga sedang ke pasar")
+    page.click("[data-testid=record-save]")
+    page.wait_for_selector("[data-screen=households]:not([hidden])")
+
+
+def go_offline(page) -> None:
+    page.context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    assert page.inner_text("[data-testid=net-badge]") == "Tanpa koneksi"
+
+
+def test_offline_deliveries_survive_a_reload_and_sync_once(phone_page, live_server, worker, aid_round):
+    page = phone_page
+    open_app(page, live_server)
+    screenshot(page, "field_01_login")
+    wait_service_worker(page)
+    sign_in(page, "petugas.satu")
+    assert "Sembako Agustus" in page.inner_text("#rounds-list")
+    screenshot(page, "field_02_rounds")
+    open_round(page, aid_round)
+    screenshot(page, "field_03_households")
+    entitlements = list(aid_round.entitlements.order_by("pk"))
+
+    go_offline(page)
+    record_delivery(page, entitlements[0])
+    record_delivery(page, entitlements[1], proxy=("Maimunah", "Tetangga"), notes="KTP dititipkan")
+    page.click(f"[data-entitlement='{entitlements[2].pk}']")
+    page.wait_for_selector("[data-screen=record]:not([hidden])")
+    page.set_input_files("#photo-input", files=[{"name": "bukti.png", "mimeType": "image/png", "buffer": PHOTO}])
+    page.wait_for_selector("#photo-preview:not([hidden])")
+    page.fill("#notes", "Diterima langsung")
+    screenshot(page, "field_04_record_form")
+    page.click("[data-testid=record-save]")
+    page.wait_for_selector("[data-screen=households]:not([hidden])")
+    record_not_home(page, entitlements[3])
+    assert pending(page) == "Menunggu sinkron: 4"
+    assert Delivery.objects.count() == 0
+
+    # Offline reload: the service worker opens the app; the queue is still there.
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.evaluate("navigator.onLine") is False
+    assert pending(page) == "Menunggu sinkron: 4"
+    assert page.url.endswith(f"#/putaran/{aid_round.pk}")
+    page.wait_for_selector("[data-testid=household]")
+    page.click("label[for=hh-filter-all]")
+    page.fill("[data-testid=hh-search]", "budi")
+    assert page.locator("[data-testid=household]").count() == 1
+    page.fill("[data-testid=hh-search]", "rt 2")
+    assert page.locator("[data-testid=household]").count() == 1
+    page.fill("[data-testid=hh-search]", "")
+    screenshot(page, "field_05_offline_after_reload")
+    page.click("[data-tab=queue]")
+    page.wait_for_selector("[data-screen=queue]:not([hidden]) [data-testid=record]")
+    screenshot(page, "field_06_queue_offline")
+
+    # Back online: the `online` event sends the queue by itself.
+    page.context.set_offline(False)
+    wait_pending(page, 0)
+    page.wait_for_selector("[data-group=synced]")
+    screenshot(page, "field_07_queue_synced")
+    records = page.evaluate(READ_RECORDS)
+    assert sorted(r["status"] for r in records) == ["synced"] * 4
+    assert Delivery.objects.count() == 3
+    assert UndeliveredVisit.objects.count() == 1
+    delivered = {str(d.client_uuid): d for d in Delivery.objects.all()}
+    assert {r["uuid"] for r in records if r["kind"] == "delivered"} == set(delivered)
+    proxy = Delivery.objects.get(entitlement=entitlements[1])
+    assert (proxy.proxy_name, proxy.proxy_relation, proxy.notes) == ("Maimunah", "Tetangga", "KTP dititipkan")
+    assert Delivery.objects.get(entitlement=entitlements[0]).recipient_member.relationship == 1
+    assert {d.recorded_by.username for d in Delivery.objects.all()} == {"petugas.satu"}
+
+    # Syncing again sends nothing more.
+    page.click("[data-testid=sync-btn]")
+    page.wait_for_selector("#toast:not([hidden])")
+    assert Delivery.objects.count() == 3
+
+
+def test_household_delivered_by_another_worker_shows_who_and_when(
+    phone_page, live_server, worker, worker_two, aid_round
+):
+    page = phone_page
+    open_app(page, live_server)
+    wait_service_worker(page)
+    sign_in(page, "petugas.satu")
+    open_round(page, aid_round)
+    first, second, *_ = list(aid_round.entitlements.order_by("pk"))
+
+    go_offline(page)
+    record_delivery(page, first)
+    record_delivery(page, second)
+    # Meanwhile a colleague with signal hands over the first household's package.
+    head = first.household.members.get(relationship=1)
+    services.delivery_record(
+        user=worker_two,
+        entitlement=first,
+        client_uuid=uuid.uuid4(),
+        delivered_at=timezone.now(),
+        recipient_member=head,
+    )
+
+    page.context.set_offline(False)
+    wait_pending(page, 0)
+    page.click("[data-tab=queue]")
+    problem = page.locator("[data-group=duplicate] [data-testid=problem]")
+    problem.wait_for()
+    assert re.match(
+        r"Sudah diserahkan oleh petugas\.dua pada \d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB\.", problem.inner_text()
+    )
+    assert "1 sudah diserahkan petugas lain" in page.inner_text("[data-testid=sync-note]")
+    screenshot(page, "field_08_duplicate")
+    assert Delivery.objects.count() == 2
+    assert Delivery.objects.get(entitlement=first).recorded_by == worker_two
+    assert Delivery.objects.get(entitlement=second).recorded_by == worker
+    statuses = {r["entitlement"]: r["status"] for r in page.evaluate(READ_RECORDS)}
+    assert statuses == {first.pk: "duplicate", second.pk: "synced"}
+
+    # The household list says so too, and the form refuses a second handover.
+    page.click("[data-tab=rounds]")
+    open_round(page, aid_round)
+    page.click("label[for=hh-filter-all]")
+    page.click(f"[data-entitlement='{first.pk}']")
+    assert page.locator("#record-form").is_hidden()
+    assert "Sudah diserahkan" in page.inner_text("#record-warning")
+
+
+def test_batch_cut_off_after_the_server_saved_it_is_resent_without_duplicates(
+    phone_page, live_server, worker, aid_round
+):
+    page = phone_page
+    open_app(page, live_server)
+    wait_service_worker(page)
+    sign_in(page, "petugas.satu")
+    open_round(page, aid_round)
+    entitlements = list(aid_round.entitlements.order_by("pk"))[:3]
+
+    go_offline(page)
+    for entitlement in entitlements:
+        record_delivery(page, entitlement)
+    uuids_before = sorted(r["uuid"] for r in page.evaluate(READ_RECORDS))
+
+    calls = []
+
+    def cut_first_answer(route):
+        calls.append(route.request.post_data_json)
+        if len(calls) == 1:
+            route.fetch()  # the server records the batch...
+            route.abort("connectionreset")  # ...but the phone never hears back
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/aid/deliveries/batch/", cut_first_answer)
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('sync-note').textContent.includes('dicoba lagi')")
+    assert Delivery.objects.count() == 3
+    assert pending(page) == "Menunggu sinkron: 3"
+    screenshot(page, "field_09_cut_off")
+
+    # The automatic retry (or the button) sends the same records with the same client_uuid.
+    page.click("[data-testid=sync-btn]")
+    wait_pending(page, 0)
+    assert len(calls) >= 2
+    assert [i["client_uuid"] for i in calls[0]["items"]] == [i["client_uuid"] for i in calls[-1]["items"]]
+    records = page.evaluate(READ_RECORDS)
+    assert sorted(r["uuid"] for r in records) == uuids_before
+    assert {r["status"] for r in records} == {"synced"}
+    assert Delivery.objects.count() == 3
+    assert sorted(str(u) for u in Delivery.objects.values_list("client_uuid", flat=True)) == uuids_before
+
+
+def test_expired_token_keeps_the_queue_and_logout_warns(phone_page, live_server, worker, aid_round):
+    page = phone_page
+    open_app(page, live_server)
+    wait_service_worker(page)
+    sign_in(page, "petugas.satu")
+    open_round(page, aid_round)
+    entitlement = aid_round.entitlements.order_by("pk").first()
+    go_offline(page)
+    record_delivery(page, entitlement)
+
+    # The token is revoked from "Perangkat saya" (or expires) while the phone is offline.
+    DeviceToken.objects.filter(user=worker).update(revoked_at=timezone.now())
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-testid=auth-banner]:not([hidden])")
+    page.wait_for_selector("[data-screen=login]:not([hidden])")
+    assert pending(page) == "Menunggu sinkron: 1"
+    screenshot(page, "field_10_signin_again")
+    assert Delivery.objects.count() == 0
+
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    wait_pending(page, 0)
+    assert Delivery.objects.count() == 1
+
+    # A second record left unsynced: logging out says it will be lost, and wipes the device.
+    go_offline(page)
+    page.click(f"[data-round='{aid_round.pk}']")
+    second = aid_round.entitlements.order_by("pk")[1]
+    page.wait_for_selector(f"[data-entitlement='{second.pk}']")
+    record_delivery(page, second)
+    page.click("[data-tab=account]")
+    page.click("[data-testid=logout-btn]")
+    warning = page.locator("[data-testid=logout-warning]")
+    warning.wait_for()
+    assert warning.inner_text() == "1 catatan belum tersinkron akan hilang."
+    screenshot(page, "field_11_logout_warning")
+    page.click("#logout-cancel")
+    assert pending(page) == "Menunggu sinkron: 1"
+    page.click("[data-testid=logout-btn]")
+    page.click("[data-testid=logout-confirm]")
+    page.wait_for_selector("[data-screen=login]:not([hidden])")
+    stored = page.evaluate(
+        """async () => {
+          const db = await new Promise((ok) => { const r = indexedDB.open('kertapati-lapangan'); r.onsuccess = () => ok(r.result); });
+          const count = (s) => new Promise((ok) => { const q = db.transaction(s).objectStore(s).count(); q.onsuccess = () => ok(q.result); });
+          const out = {meta: await count('meta'), rounds: await count('rounds'), households: await count('households'), records: await count('records')};
+          db.close();
+          return out;
+        }"""
+    )
+    assert stored == {"meta": 0, "rounds": 0, "households": 0, "records": 0}
+
+
+def test_other_roles_are_told_the_app_is_for_institution_workers(phone_page, live_server, user_kecamatan):
+    page = phone_page
+    open_app(page, live_server)
+    page.fill("#login-username", user_kecamatan.username)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("[data-testid=denied]:not([hidden])")
+    assert "Staf Kecamatan" in page.inner_text("[data-testid=denied]")
+    screenshot(page, "field_12_other_role")
+    # The token issued for that attempt is revoked at once.
+    assert DeviceToken.objects.get(user=user_kecamatan).revoked_at is not None
