@@ -64,6 +64,7 @@ MEMBER_EDITABLE = [
     "chronic_illness",
 ]
 SENSITIVE_FIELDS = ("disability", "chronic_illness")
+WARNING_CODE = "nik_warning_unconfirmed"
 
 
 def _audited(actor, operation: str):
@@ -144,7 +145,11 @@ def member_warnings(members: Iterable[dict]) -> list[str]:
 def _confirm_warnings(members: list[dict], warnings_confirmed: bool) -> None:
     warnings = member_warnings(members)
     if warnings and not warnings_confirmed:
-        raise ValidationError(warnings, code="nik_warning_unconfirmed")
+        raise ValidationError([ValidationError(w, code=WARNING_CODE) for w in warnings])
+
+
+def is_unconfirmed_warning(error: ValidationError) -> bool:
+    return not hasattr(error, "error_dict") and all(e.code == WARNING_CODE for e in error.error_list)
 
 
 def _clean_member_data(data: dict, *, actor) -> dict:
@@ -431,7 +436,11 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date) ->
     if consent.withdrawn_on:
         raise ValidationError(_("Persetujuan ini sudah ditarik."), code="already_withdrawn")
     consent.withdrawn_on = withdrawn_on
-    consent.full_clean()
+    try:
+        consent.full_clean()
+    except ValidationError:
+        consent.withdrawn_on = None
+        raise
     with _audited(actor, "consent_withdraw"):
         consent.save(update_fields=["withdrawn_on", "updated_at"])
     return consent

@@ -274,7 +274,7 @@ class HouseholdFormView(RegistryPermissionMixin, View):
                 )
                 messages.success(request, _("Data keluarga berhasil disimpan."))
         except ValidationError as error:
-            if getattr(error, "code", None) == "nik_warning_unconfirmed":
+            if services.is_unconfirmed_warning(error):
                 return self.render_form(request, household, form, formset, warnings=error.messages)
             loose, link = _apply_service_error(error, form, formset)
             return self.render_form(request, household, form, formset, errors=loose, link=link)
