@@ -4,12 +4,13 @@ Open a round online, go offline, record, reload offline (the service worker open
 sync; a household delivered by another worker meanwhile; a batch whose answer is lost and that is sent again.
 """
 
-import base64
+import io
 import re
 import uuid
 
 import pytest
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts.models import DeviceToken
 from aid_distribution import services
@@ -42,10 +43,25 @@ def aid_round(institution):
     return make_round(institution, name="Sembako Agustus", households=4, approver=approver)
 
 
-# A 2×2 PNG, as a "photo" from the camera.
-PHOTO = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
-)
+def _camera_photo() -> bytes:
+    """A 1600×1200 JPEG, as a phone camera would give (the app must shrink it)."""
+    image = Image.new("RGB", (1600, 1200), (40, 120, 80))
+    ImageDraw.Draw(image).rectangle([400, 300, 1200, 900], fill=(230, 200, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+PHOTO = _camera_photo()
+
+PHOTO_SIZE = """async () => {
+  const db = await new Promise((ok) => { const r = indexedDB.open('kertapati-lapangan'); r.onsuccess = () => ok(r.result); });
+  const rows = await new Promise((ok) => { const q = db.transaction('records').objectStore('records').getAll(); q.onsuccess = () => ok(q.result); });
+  db.close();
+  const row = rows.find((r) => r.photo);
+  const bitmap = await createImageBitmap(row.photo);
+  return {width: bitmap.width, height: bitmap.height, type: row.photo.type, bytes: row.photo.size};
+}"""
 
 READ_RECORDS = """async () => {
   const db = await new Promise((resolve, reject) => {
@@ -108,7 +124,7 @@ def record_delivery(page, entitlement, *, proxy=None, notes="", photo=False) -> 
     if notes:
         page.fill("#notes", notes)
     if photo:
-        page.set_input_files("#photo-input", files=[{"name": "bukti.png", "mimeType": "image/png", "buffer": PHOTO}])
+        page.set_input_files("#photo-input", files=[{"name": "bukti.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}])
         page.wait_for_selector("#photo-preview:not([hidden])")
     page.click("[data-testid=record-save]")
     page.wait_for_selector("[data-screen=households]:not([hidden])")
@@ -147,7 +163,7 @@ def test_offline_deliveries_survive_a_reload_and_sync_once(phone_page, live_serv
     record_delivery(page, entitlements[1], proxy=("Maimunah", "Tetangga"), notes="KTP dititipkan")
     page.click(f"[data-entitlement='{entitlements[2].pk}']")
     page.wait_for_selector("[data-screen=record]:not([hidden])")
-    page.set_input_files("#photo-input", files=[{"name": "bukti.png", "mimeType": "image/png", "buffer": PHOTO}])
+    page.set_input_files("#photo-input", files=[{"name": "bukti.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}])
     page.wait_for_selector("#photo-preview:not([hidden])")
     page.fill("#notes", "Diterima langsung")
     screenshot(page, "field_04_record_form")
@@ -155,12 +171,20 @@ def test_offline_deliveries_survive_a_reload_and_sync_once(phone_page, live_serv
     page.wait_for_selector("[data-screen=households]:not([hidden])")
     record_not_home(page, entitlements[3])
     assert pending(page) == "Menunggu sinkron: 4"
+    photo = page.evaluate(PHOTO_SIZE)
+    assert (photo["width"], photo["height"], photo["type"]) == (1024, 768, "image/jpeg")
+    assert photo["bytes"] < len(PHOTO)
     assert Delivery.objects.count() == 0
 
     # Offline reload: the service worker opens the app; the queue is still there.
     page.reload()
     page.wait_for_selector("body[data-ready='1']")
     assert page.evaluate("navigator.onLine") is False
+    # ...and not from the network: the service worker itself cannot reach the server either.
+    service_worker = page.context.service_workers[0]
+    assert service_worker.url.endswith("/lapangan/sw.js")
+    reach = "() => fetch('/lapangan/', {cache: 'no-store'}).then(() => 'network', () => 'offline')"
+    assert service_worker.evaluate(reach) == "offline"
     assert pending(page) == "Menunggu sinkron: 4"
     assert page.url.endswith(f"#/putaran/{aid_round.pk}")
     page.wait_for_selector("[data-testid=household]")

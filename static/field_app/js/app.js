@@ -32,7 +32,7 @@ const state = {
 
 const syncer = new Syncer({
   token: () => (state.auth && !state.authExpired ? state.auth.token : null),
-  onAuthExpired: (message) => authExpired(message),
+  onAuthExpired: () => authExpired(),
   onChange: () => refreshCounts(),
 });
 
@@ -130,7 +130,7 @@ async function syncNow({ quiet = false } = {}) {
     return null;
   }
   if (!token()) {
-    if (!quiet) authExpired('');
+    if (!quiet) authExpired();
     return null;
   }
   const summary = await syncer.run();
@@ -165,7 +165,7 @@ function currentScreen() {
 // Signing in and out
 // ------------------------------------------------------------------------------------------------------------
 
-async function authExpired(message) {
+async function authExpired() {
   state.authExpired = true;
   if (state.auth) {
     state.auth = { ...state.auth, token: null };
@@ -174,7 +174,7 @@ async function authExpired(message) {
   const banner = $('#auth-banner');
   banner.replaceChildren(
     el('strong', {}, 'Sesi masuk berakhir. '),
-    `${message ? `${message} ` : ''}Masuk lagi untuk mengirim catatan; catatan di perangkat tetap tersimpan. `,
+    'Masuk lagi untuk mengirim catatan; catatan di perangkat tetap tersimpan. ',
     el('a', { href: '#/masuk', class: 'alert-link' }, 'Masuk lagi'),
   );
   banner.hidden = false;
@@ -271,6 +271,7 @@ async function openLogout() {
   setAlert(warning, unsynced ? `${unsynced} catatan belum tersinkron akan hilang.` : '');
   $('#logout-confirm').textContent = unsynced ? 'Tetap keluar dan hapus catatan' : 'Keluar';
   $('#logout-sync').hidden = !(unsynced && pending && online() && token());
+  $('#toast').hidden = true;
   $('#logout-modal').hidden = false;
 }
 
@@ -319,7 +320,7 @@ async function showRounds() {
       }
       if (currentScreen() === 'rounds') await renderRounds();
     } catch (err) {
-      if (err instanceof api.AuthError) authExpired(err.message);
+      if (err instanceof api.AuthError) authExpired();
     }
   }
 }
@@ -398,7 +399,7 @@ async function showHouseholds(roundId) {
         renderHouseholds();
       }
     } catch (err) {
-      if (err instanceof api.AuthError) authExpired(err.message);
+      if (err instanceof api.AuthError) authExpired();
       else toast('Data keluarga tidak dapat diperbarui; memakai data di perangkat.', 'warning');
       renderHouseholds();
     }
@@ -507,6 +508,8 @@ function clearPhoto() {
 
 function setPhoto(blob) {
   clearPhoto();
+  $('#photo-remove').hidden = !blob;
+  $('#photo-label-text').textContent = blob ? 'Ganti foto' : 'Ambil foto';
   if (!blob) return;
   state.photo = blob;
   state.photoUrl = URL.createObjectURL(blob);
@@ -538,6 +541,7 @@ async function showRecord(entitlementId, editUuid = null) {
   const records = (await db.byIndex('records', 'entitlement', entitlementId)).sort((a, b) => a.created_at.localeCompare(b.created_at));
   const editing = editUuid ? records.find((r) => r.client_uuid === editUuid) : null;
   state.form = { household, round, editing };
+  $('#toast').hidden = true;
   showScreen('record');
   $('#record-back').href = `#/putaran/${household.round_id}`;
   $('#record-household').replaceChildren(
@@ -742,6 +746,7 @@ function showAccount() {
 // ------------------------------------------------------------------------------------------------------------
 
 async function openScanner() {
+  $('#toast').hidden = true;
   $('#scanner').hidden = false;
   setAlert($('#scanner-error'), '');
   $('#scanner-code').value = '';
@@ -828,6 +833,7 @@ function bind() {
   $('#hh-more').addEventListener('click', () => { state.limit += PAGE; renderHouseholds(); });
   $$('input[name=kind]').forEach((input) => input.addEventListener('change', toggleKind));
   $('#photo-input').addEventListener('change', onPhoto);
+  $('#photo-remove').addEventListener('click', () => setPhoto(null));
   $('#record-form').addEventListener('submit', onSave);
   $('#scan-btn').addEventListener('click', openScanner);
   $('#scanner-close').addEventListener('click', closeScanner);
