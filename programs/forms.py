@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +16,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class RupiahField(forms.IntegerField):
     """Accepts `1250000`, `1.250.000`, `Rp1.250.000` (domain.md §5.2); refuses negatives with a clear message."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -239,8 +242,8 @@ class OutcomeForm(forms.ModelForm):
         self.helper = _helper(_("Simpan hasil"))
 
     def _post_clean(self):
-        # The follow-up is attached by the service; model validation runs there.
-        pass
+        # Copy the data onto the instance only: the follow-up is attached and the model validated by the service.
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -279,4 +282,5 @@ class SaleForm(forms.ModelForm):
         return data
 
     def _post_clean(self):
-        pass
+        # The enterprise is attached by the view; the model is validated by the service.
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)

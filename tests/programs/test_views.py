@@ -369,3 +369,59 @@ def test_candidate_list_query_count_does_not_grow(client_for, user_kecamatan, op
         MemberFactory(household=HouseholdFactory(kelurahan=keramasan))
     with assert_queries(PINNED["candidate_list"]):
         assert "Halaman 1 dari 2" in client.get(url).content.decode()
+
+
+def test_outcome_recorded_from_page(client_for, user_kecamatan, started):
+    cohort, enrollments = started
+    graduated = _graduate_all(cohort, enrollments)
+    follow_up = graduated[0].follow_ups.get(months_after=6)
+    response = client_for(user_kecamatan).post(
+        reverse("programs:outcome_create", args=[follow_up.pk]),
+        {
+            "recorded_on": datetime.date.today().isoformat(),
+            "has_business": "on",
+            "business_kind": "jahit",
+            "income_before": "300.000",
+            "income_after": "Rp1.250.000",
+            "sells_online": "on",
+            "sells_on_marketplace": "on",
+        },
+    )
+    assert response.status_code == 302
+    outcome = Outcome.objects.get()
+    assert (outcome.income_before, outcome.income_after, outcome.channels) == (300_000, 1_250_000, ["marketplace"])
+
+
+def test_outcome_online_without_channel_shows_error_on_field(client_for, user_kecamatan, started):
+    cohort, enrollments = started
+    follow_up = _graduate_all(cohort, enrollments)[0].follow_ups.get(months_after=3)
+    response = client_for(user_kecamatan).post(
+        reverse("programs:outcome_create", args=[follow_up.pk]),
+        {
+            "recorded_on": datetime.date.today().isoformat(),
+            "income_before": "0",
+            "income_after": "0",
+            "sells_online": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert "Pilih paling sedikit satu saluran penjualan daring." in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
+def test_group_sale_recorded_and_bad_input_refused(client_for, user_kecamatan, keramasan):
+    from programs.models import GroupEnterprise, GroupSale
+
+    group = GroupEnterprise.objects.create(
+        name="Kelompok Jahit", kelurahan=keramasan, business_kind="jahit", founded_on=datetime.date(2025, 1, 1)
+    )
+    client = client_for(user_kecamatan)
+    url = reverse("programs:enterprise_detail", args=[group.pk])
+    bad = client.post(url, {"month": "2025-06", "amount": "1.000.000", "online_amount": "2.000.000", "units_sold": 3})
+    assert bad.status_code == 400
+    assert "Omzet daring tidak boleh melebihi omzet total." in bad.content.decode()
+    good = client.post(url, {"month": "2025-06", "amount": "1.000.000", "online_amount": "400.000", "units_sold": 12})
+    assert good.status_code == 302
+    sale = GroupSale.objects.get()
+    assert (sale.month, sale.amount, sale.online_amount) == (datetime.date(2025, 6, 1), 1_000_000, 400_000)
+    assert "Juni 2025" in client.get(url).content.decode()
