@@ -5,6 +5,7 @@ sync; a household delivered by another worker meanwhile; a batch whose answer is
 """
 
 import io
+import json
 import re
 import uuid
 
@@ -377,3 +378,76 @@ def test_other_roles_are_told_the_app_is_for_institution_workers(phone_page, liv
     screenshot(page, "field_12_other_role")
     # The token issued for that attempt is revoked at once.
     assert DeviceToken.objects.get(user=user_kecamatan).revoked_at is not None
+
+
+READ_HOUSEHOLDS = """async () => {
+  const db = await new Promise((ok) => { const r = indexedDB.open('kertapati-lapangan'); r.onsuccess = () => ok(r.result); });
+  const rows = await new Promise((ok) => { const q = db.transaction('households').objectStore('households').getAll(); q.onsuccess = () => ok(q.result); });
+  db.close();
+  return rows;
+}"""
+
+
+def test_card_code_search_data_kept_and_a_rejected_record_fixed_and_resent(phone_page, live_server, worker, aid_round):
+    page = phone_page
+    open_app(page, live_server)
+    wait_service_worker(page)
+    sign_in(page, "petugas.satu")
+    open_round(page, aid_round)
+    first = aid_round.entitlements.order_by("pk").select_related("household").first()
+
+    # Only what the round needs is on the phone: masked NIK, no birth dates, no health or disability data.
+    stored = page.evaluate(READ_HOUSEHOLDS)
+    assert len(stored) == 4
+    assert set(stored[0]) == {
+        "id", "round_id", "household_id", "head_name", "head_nik_masked", "address", "rt", "rw", "kelurahan",
+        "delivered_at", "card_token", "members",
+    }  # fmt: skip
+    assert all(set(m) == {"id", "full_name", "relationship"} for h in stored for m in h["members"])
+    niks = set(first.household.members.values_list("nik", flat=True))
+    dumped = json.dumps(stored)
+    assert not any(nik in dumped for nik in niks)
+    assert all("*" in h["head_nik_masked"] for h in stored)
+
+    go_offline(page)
+    # The household card's QR holds its card token; without a camera detector the worker types it.
+    page.click("[data-testid=scan-btn]")
+    page.wait_for_selector("#scanner:not([hidden])")
+    page.fill("[data-testid=scanner-code]", "bukan-kode-kartu")
+    page.press("[data-testid=scanner-code]", "Enter")
+    assert page.inner_text("#scanner-error") == "Kartu ini tidak terdaftar di putaran ini."
+    screenshot(page, "field_13_scanner")
+    page.fill("[data-testid=scanner-code]", first.household.card_token)
+    page.press("[data-testid=scanner-code]", "Enter")
+    page.wait_for_selector("[data-screen=record]:not([hidden])")
+    assert first.household.members.get(relationship=1).full_name in page.inner_text("[data-testid=record-household]")
+
+    # Recorded as handed to the child, who meanwhile moved out of the household in the registry.
+    child = first.household.members.get(relationship=4)
+    page.check(f"input[name=recipient][value='{child.pk}']")
+    page.click("[data-testid=record-save]")
+    page.wait_for_selector("[data-screen=households]:not([hidden])")
+    (original,) = page.evaluate(READ_RECORDS)
+    child.household = aid_round.entitlements.order_by("pk")[1].household
+    child.save()
+
+    page.context.set_offline(False)
+    page.click("[data-tab=queue]")
+    page.wait_for_selector("[data-group=rejected] [data-testid=problem]")
+    assert "Penerima bukan anggota keluarga ini." in page.inner_text("[data-group=rejected]")
+    assert "perlu diperbaiki" in page.inner_text("[data-testid=sync-note]")
+    screenshot(page, "field_14_rejected")
+    assert Delivery.objects.count() == 0
+
+    # Fixed (the head receives) and sent again under the same client_uuid.
+    page.click("[data-group=rejected] a:has-text('Perbaiki')")
+    page.wait_for_selector("[data-screen=record]:not([hidden])")
+    assert "Penerima bukan anggota keluarga ini." in page.inner_text("[data-testid=record-error]")
+    head = first.household.members.get(relationship=1)
+    page.check(f"input[name=recipient][value='{head.pk}']")
+    page.click("[data-testid=record-save]")
+    wait_pending(page, 0)
+    (fixed,) = page.evaluate(READ_RECORDS)
+    assert (fixed["uuid"], fixed["status"]) == (original["uuid"], "synced")
+    delivery = Delivery.objects.get()
+    assert (str(delivery.client_uuid), delivery.recipient_member_id) == (original["uuid"], head.pk)
