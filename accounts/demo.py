@@ -1,10 +1,15 @@
 """One demo user per role (README lists them). Synthetic names; the password is for local demos only."""
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts import services
 from accounts.models import Role, User
 from core.models import Kelurahan
 
 DEMO_PASSWORD = "demo-kertapati-2026"  # noqa: S105 - documented demo password, never used in production
+
+# The demo admin's authenticator secret (base32 JBSW Y3DP EHPK 3PXP), published in the README: demo only.
+DEMO_ADMIN_TOTP_KEY = "48656c6c6f21deadbeef"
 
 DEMO_USERS = [
     {"username": "admin", "role": Role.ADMIN, "first_name": "Andi", "last_name": "Pratama"},
@@ -36,4 +41,6 @@ def seed(*, log) -> None:
             kelurahan=kelurahan,
         )
         created += 1
+    admin = User.objects.get(username="admin")
+    TOTPDevice.objects.get_or_create(user=admin, name="Demo", defaults={"key": DEMO_ADMIN_TOTP_KEY, "confirmed": True})
     log(f"Pengguna demo: {created} baru")

@@ -35,3 +35,29 @@ class SessionLifetimeMiddleware:
             if now - last_seen >= TOUCH_INTERVAL_SECONDS or LAST_SEEN_KEY not in request.session:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Admins (and anyone who enabled TOTP) must pass the second factor before using any page (issue 10)."""
+
+    OPEN_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+
+        from accounts import otp
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and not user.is_verified()
+            and otp.otp_required(user)
+        ):
+            target = "accounts:otp_verify" if otp.has_confirmed_device(user) else "accounts:otp_setup"
+            return redirect(target)
+        return self.get_response(request)

@@ -1,21 +1,27 @@
+import base64
+import io
 from datetime import timedelta
 
+import qrcode
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
 
-from accounts.forms import LoginForm
+from accounts import otp
+from accounts.forms import LoginForm, TotpForm
 from accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
 from accounts.models import DeviceToken
 from accounts.tokens import device_token_revoke
+from core.audit import audit_event
+from core.models import AuditAction
 
 
 class LoginView(auth_views.LoginView):
@@ -76,3 +82,63 @@ class DeviceTokenRevokeView(LoginRequiredMixin, View):
         device_token_revoke(token=token)
         messages.success(request, _("Token untuk perangkat %(name)s dicabut.") % {"name": token.name})
         return redirect("accounts:devicetoken_list")
+
+
+class OtpSetupView(LoginRequiredMixin, View):
+    """Pairs an authenticator app: shows a QR code and the secret, then asks for one code to confirm."""
+
+    template_name = "accounts/otp_setup.html"
+
+    def get(self, request):
+        if otp.has_confirmed_device(request.user) and request.user.is_verified():
+            return redirect("core:home")
+        device = otp.pending_device(request.user) or otp.totp_device_start(user=request.user)
+        return render(request, self.template_name, self._context(device, TotpForm()))
+
+    def post(self, request):
+        device = otp.pending_device(request.user)
+        form = TotpForm(request.POST)
+        if device is None:
+            return redirect("accounts:otp_setup")
+        if form.is_valid():
+            if otp.totp_device_confirm(request=request, device=device, token=form.cleaned_data["token"]):
+                messages.success(request, _("Verifikasi dua langkah aktif."))
+                return redirect("core:home")
+            form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi."))
+        return render(request, self.template_name, self._context(device, form), status=400)
+
+    @staticmethod
+    def _context(device, form):
+        secret = base64.b32encode(device.bin_key).decode()
+        return {"form": form, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))}
+
+
+class OtpQrView(LoginRequiredMixin, View):
+    """The pending device's otpauth:// URL as a PNG QR code (no-store: it carries the secret)."""
+
+    def get(self, request):
+        device = otp.pending_device(request.user)
+        if device is None:
+            raise Http404
+        image = qrcode.make(device.config_url)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class OtpVerifyView(LoginRequiredMixin, View):
+    template_name = "accounts/otp_verify.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": TotpForm()})
+
+    def post(self, request):
+        form = TotpForm(request.POST)
+        if form.is_valid():
+            if otp.totp_verify(request=request, token=form.cleaned_data["token"]):
+                return redirect(request.GET.get("next") or "core:home")
+            audit_event(action=AuditAction.LOGIN_FAILURE, request=request, detail={"step": "totp"})
+            form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi."))
+        return render(request, self.template_name, {"form": form}, status=400)

@@ -54,6 +54,17 @@ def user_pimpinan(db):
     return UserFactory(username="uji.pimpinan", role=Role.PIMPINAN)
 
 
+def verify_second_factor(client, user) -> None:
+    """Admins must pass TOTP; for tests that are not about it, mark the session as verified."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="uji", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for():
     """client_for(user) -> a test client already signed in as that user."""
@@ -61,6 +72,8 @@ def client_for():
     def make(user):
         client = Client()
         client.force_login(user)
+        if user.is_admin_role:
+            verify_second_factor(client, user)
         return client
 
     return make

@@ -19,6 +19,8 @@ def test_each_role_logs_in_sees_its_menu_and_logs_out(page, live_server):
     }
     for role, user in users.items():
         login(page, live_server, user.username, PASSWORD)
+        if role == Role.ADMIN:
+            screenshot(page, "home-admin-after-2fa")
         assert page.locator("[data-testid=user-badge]").inner_text().strip().endswith(str(role.label))
         menu = page.locator("[data-testid=main-menu] [data-menu]").evaluate_all("els => els.map(e => e.dataset.menu)")
         assert "home" in menu
