@@ -425,3 +425,24 @@ def test_group_sale_recorded_and_bad_input_refused(client_for, user_kecamatan, k
     sale = GroupSale.objects.get()
     assert (sale.month, sale.amount, sale.online_amount) == (datetime.date(2025, 6, 1), 1_000_000, 400_000)
     assert "Juni 2025" in client.get(url).content.decode()
+
+
+def test_household_page_shows_programs_panel_with_outcome(client_for, user_kecamatan, user_kelurahan_other, started):
+    cohort, enrollments = started
+    graduated = _graduate_all(cohort, enrollments)
+    follow_up = graduated[0].follow_ups.get(months_after=3)
+    services.outcome_record(
+        follow_up=follow_up,
+        outcome=Outcome(
+            recorded_on=datetime.date.today(),
+            has_business=True,
+            business_kind="jahit",
+            income_before=0,
+            income_after=800_000,
+        ),
+    )
+    url = reverse("beneficiaries:household_detail", args=[graduated[0].member.household_id])
+    content = client_for(user_kecamatan).get(url).content.decode()
+    assert 'data-testid="panel-programs"' in content
+    assert cohort.program.name in content and "Rp800.000" in content
+    assert client_for(user_kelurahan_other).get(url).status_code == 404
