@@ -48,7 +48,7 @@ async function navigation(request) {
 }
 
 async function asset(request) {
-  const cached = await caches.match(request, { cacheName: CACHE });
+  const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: true });
   return cached || fetch(request);
 }
 

@@ -129,6 +129,10 @@ async function syncNow({ quiet = false } = {}) {
     if (!quiet) toast('Tidak ada koneksi. Catatan tetap tersimpan dan dikirim saat koneksi kembali.', 'warning');
     return null;
   }
+  if (state.auth && !state.authExpired && tokenExpired(state.auth)) {
+    authExpired();
+    return null;
+  }
   if (!token()) {
     if (!quiet) authExpired();
     return null;
@@ -309,7 +313,9 @@ async function showRounds() {
       const fresh = await api.rounds(token());
       const known = new Map((await db.all('rounds')).map((r) => [r.id, r]));
       const ids = new Set(fresh.map((r) => r.id));
-      for (const old of known.values()) if (!ids.has(old.id)) await db.removeRound(old.id);
+      for (const old of known.values()) {
+        if (!ids.has(old.id)) await forgetRound(old.id);
+      }
       for (const r of fresh) {
         const previous = known.get(r.id) || {};
         await db.put('rounds', {
@@ -323,6 +329,13 @@ async function showRounds() {
       if (err instanceof api.AuthError) authExpired();
     }
   }
+}
+
+/** A round no longer open (closed, or no longer this worker's): its households and settled records go. */
+async function forgetRound(roundId) {
+  await db.removeRound(roundId);
+  const settled = (await db.all('records')).filter((r) => r.round_id === roundId && (r.status === 'synced' || r.status === 'duplicate'));
+  for (const record of settled) await db.remove('records', record.client_uuid);
 }
 
 async function renderRounds() {
@@ -554,8 +567,8 @@ async function showRecord(entitlementId, editUuid = null) {
   const delivered = records.find((r) => r.payload.kind === 'delivered' && r.status !== 'rejected');
   let blocked = '';
   if (!editing) {
-    if (household.delivered_at) blocked = `Keluarga ini sudah menerima paket pada ${fmt.when(household.delivered_at)}.`;
-    else if (delivered && delivered.status === 'duplicate') blocked = problemText(delivered.problem);
+    if (delivered && delivered.status === 'duplicate') blocked = problemText(delivered.problem);
+    else if (household.delivered_at) blocked = `Keluarga ini sudah menerima paket pada ${fmt.when(household.delivered_at)}.`;
     else if (delivered) blocked = `Penyerahan untuk keluarga ini sudah tercatat di perangkat (${fmt.when(delivered.payload.delivered_at)}).`;
     else if (round && round.status !== 'distributing') blocked = 'Putaran ini belum mulai disalurkan; penyerahan belum dapat dicatat.';
   }
@@ -699,7 +712,9 @@ function recordItem(r) {
       el('div', { class: 'fa-item-sub' }, `${d.address || ''}${d.rt ? ` · ${fmt.rtRw(d)}` : ''}`),
       el('div', { class: 'fa-item-sub' }, `${what} · ${fmt.when(p.delivered_at)}`),
       p.notes ? el('div', { class: 'fa-item-sub fst-italic' }, p.notes) : null,
-      r.photo ? el('div', { class: 'fa-item-sub' }, icon('camera'), ' Foto tersimpan di perangkat') : null,
+      r.photo ? el('div', { class: 'fa-item-sub' }, icon('camera'), r.status === 'synced'
+        ? ' Foto tetap di perangkat (server belum menerima unggahan foto)'
+        : ' Foto tersimpan di perangkat') : null,
       r.problem ? el('div', { class: `fa-problem text-${r.status === 'duplicate' ? 'danger' : 'danger'}`, dataset: { testid: 'problem' } }, problemText(r.problem)) : null,
       actions.length ? el('div', { class: 'fa-actions' }, ...actions) : null));
 }
@@ -825,6 +840,10 @@ function bind() {
     syncNow({ quiet: true });
   });
   window.addEventListener('offline', () => { updateNet(); refreshCounts(); });
+  // Back to the app after a while (phones often miss the `online` event while asleep).
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && online() && token() && !syncer.running) syncNow({ quiet: true });
+  });
   $('#login-form').addEventListener('submit', onLogin);
   $('#login-offline').addEventListener('click', () => { location.hash = '#/putaran'; });
   $('#sync-btn').addEventListener('click', () => { syncer.failures = 0; syncNow(); });
