@@ -1,6 +1,7 @@
 """Writes on users: the role decides group membership and staff status, in one place."""
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -44,6 +45,8 @@ def user_create(
         kelurahan=kelurahan,
     )
     if password:
+        # Length >= 10, not common, not all digits, not like the username (quality.md, issue 10).
+        validate_password(password, user=user)
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -75,3 +75,19 @@ def test_visible_to_anonymous_and_inactive_see_nothing(keramasan, user_kecamatan
     assert list(_rts(AnonymousUser())) == []
     user_kecamatan.is_active = False
     assert list(_rts(user_kecamatan)) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("pendek1", "terlalu pendek"),
+        ("8301927465019", "seluruhnya terdiri dari angka"),
+        ("password123", "terlalu umum"),
+        ("rudi.hartono.kel", "terlalu mirip"),
+    ],
+)
+def test_password_policy(password, reason):
+    with pytest.raises(ValidationError) as error:
+        services.user_create(username="rudi.hartono.kel", password=password, role=Role.STAF_KECAMATAN)
+    assert reason in " ".join(error.value.messages)
