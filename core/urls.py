@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("privasi/", views.PrivacyNoticeView.as_view(), name="privacy"),
 ]

@@ -26,3 +26,23 @@ def healthz(request):
         {"status": "ok" if healthy else "error", "database": database, "broker": broker},
         status=200 if healthy else 503,
     )
+
+
+class PrivacyNoticeView(TemplateView):
+    """Pemberitahuan Privasi (UU PDP): public, so that residents can read it before they consent."""
+
+    template_name = "core/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        from core import privacy
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            purposes=privacy.PURPOSES,
+            retention=privacy.RETENTION,
+            version=privacy.NOTICE_VERSION,
+            dpo={"name": settings.DPO_NAME, "email": settings.DPO_EMAIL, "phone": settings.DPO_PHONE},
+        )
+        return context

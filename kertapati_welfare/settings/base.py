@@ -268,6 +268,11 @@ CONTENT_SECURITY_POLICY = {
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
+# The data-protection officer (UU PDP Pasal 53), shown in the privacy notice.
+DPO_NAME = env.str("DPO_NAME", default="Pejabat Pelindungan Data Pribadi Kecamatan Kertapati")
+DPO_EMAIL = env.str("DPO_EMAIL", default="ppdp@kertapati.invalid")
+DPO_PHONE = env.str("DPO_PHONE", default="")
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@kertapati.invalid")
 

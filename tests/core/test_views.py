@@ -66,3 +66,13 @@ def test_language_switch_to_english(client_for, user_kecamatan):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
     assert response.status_code == 200
     assert b'lang="en"' in response.content
+
+
+@pytest.mark.django_db
+def test_privacy_notice_is_public_and_complete(client, settings):
+    settings.DPO_EMAIL = "ppdp@contoh.invalid"
+    response = client.get(reverse("core:privacy"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for expected in ("Tujuan dan dasar pemrosesan", "Masa retensi", "3 x 24 jam", "ppdp@contoh.invalid", "Pasal 25"):
+        assert expected in body
