@@ -306,6 +306,8 @@ def delivery_record(
         with transaction.atomic():
             delivery.save(force_insert=True)
     except IntegrityError:
+        # Building the refused Delivery cached it on the caller's entitlement as if it existed: forget it.
+        entitlement._state.fields_cache.pop("delivery", None)
         existing = Delivery.objects.select_related("recorded_by").filter(client_uuid=client_uuid).first()
         if existing is not None:
             if _same_delivery(existing, delivery):

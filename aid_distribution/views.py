@@ -268,7 +268,9 @@ class DeliveryCreateView(AidView, TemplateView):
                 photo=data["photo"],
             )
         except services.DeliveryConflict as exc:
-            return self.render_to_response(self.get_context_data(form=form, conflict=_error_text(exc)), status=409)
+            context = self.get_context_data(form=form, conflict=_error_text(exc))
+            context["delivery"] = exc.delivery  # the record that won, never the refused one
+            return self.render_to_response(context, status=409)
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
             return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -207,6 +207,8 @@ def test_delivery_form_creates_replays_and_reports_conflict(client_for, worker_a
     response = client_for(colleague).post(url, {**form, "client_uuid": str(uuid.uuid4())})
     assert response.status_code == 409
     assert "sudah diserahkan oleh" in response.content.decode()
+    winner_block = response.content.decode().split('data-testid="already-delivered"')[1].split("</div>")[0]
+    assert str(worker_a) in winner_block and str(colleague) not in winner_block
     assert Delivery.objects.count() == 1
 
 
