@@ -46,10 +46,10 @@ def _value(figures: dict, index: int | None) -> dict:
     gr_section, gr = row_of("grievances")
     inf_section, inf = row_of("infrastructure")
 
-    def series(section, row, names: dict):
+    def series(section, row, names: list):
         if not section:
             return None
-        return {"labels": list(names.values()), "values": [row.get(k, 0) for k in names]}
+        return {"labels": [label for _key, label in names], "values": [row.get(key, 0) for key, _label in names]}
 
     return {
         "households": _get(hh_section, hh, "active"),
@@ -72,15 +72,15 @@ def _value(figures: dict, index: int | None) -> dict:
             "desil": series(hh_section, hh, labels["desil"]),
             "age": series(mem_section, mem, labels["age"]),
             "education": series(mem_section, mem, labels["education"]),
-            "sex": series(mem_section, mem, {"male": _("Laki-laki"), "female": _("Perempuan")}),
+            "sex": series(mem_section, mem, [["male", _("Laki-laki")], ["female", _("Perempuan")]]),
             "school": series(
                 mem_section,
                 mem,
-                {
-                    "school_in": _("Masih sekolah"),
-                    "school_not": _("Tidak/putus sekolah"),
-                    "school_unknown": _("Belum didata"),
-                },
+                [
+                    ["school_in", _("Masih sekolah")],
+                    ["school_not", _("Tidak/putus sekolah")],
+                    ["school_unknown", _("Belum didata")],
+                ],
             ),
         },
     }

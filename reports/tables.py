@@ -33,14 +33,14 @@ def _per_kelurahan(key, title, section, columns: list[tuple[str, str]], *, chart
     return table
 
 
-def _breakdown(key, title, section, labels: dict[str, str]) -> Table:
+def _breakdown(key, title, section, labels: list[list[str]]) -> Table:
     """The kecamatan total broken down by one attribute: rows are the categories, columns the kelurahan."""
     names = [row["name"] for row in section["rows"]]
     multi = len(names) > 1
     table = Table(
         key, title, [_("Kategori")] + names + ([_("Jumlah")] if multi else []), chart=(len(names) + int(multi),)
     )
-    for field_key, label in labels.items():
+    for field_key, label in labels:
         values = [row.get(field_key, 0) for row in section["rows"]]
         table.rows.append([label] + values + ([section["total"].get(field_key, 0)] if multi else []))
     return table
@@ -75,7 +75,7 @@ def build_tables(figures: dict) -> list[Table]:
                 ),
             )
         )
-        tables.append(_breakdown("desil", _("Keluarga aktif per desil"), section, labels.get("desil", {})))
+        tables.append(_breakdown("desil", _("Keluarga aktif per desil"), section, labels.get("desil", [])))
     if section := available("members"):
         tables.append(
             _per_kelurahan(
@@ -92,12 +92,12 @@ def build_tables(figures: dict) -> list[Table]:
                 ],
             )
         )
-        tables.append(_breakdown("umur", _("Anggota per kelompok umur"), section, labels.get("age", {})))
+        tables.append(_breakdown("umur", _("Anggota per kelompok umur"), section, labels.get("age", [])))
         tables.append(
-            _breakdown("pendidikan", _("Anggota per pendidikan terakhir"), section, labels.get("education", {}))
+            _breakdown("pendidikan", _("Anggota per pendidikan terakhir"), section, labels.get("education", []))
         )
         tables.append(
-            _breakdown("disabilitas", _("Anggota per jenis disabilitas"), section, labels.get("disability", {}))
+            _breakdown("disabilitas", _("Anggota per jenis disabilitas"), section, labels.get("disability", []))
         )
         tables.append(
             _per_kelurahan(

@@ -144,9 +144,12 @@ def members(*, start: datetime.date, end: datetime.date, kelurahan: list[dict], 
 
 
 def labels() -> dict:
+    """Category labels as ordered [key, label] pairs (a list: jsonb does not keep the order of object keys)."""
     return {
-        "age": {key: _("%(band)s tahun") % {"band": label} for key, label, _lo, _hi in AGE_BANDS},
-        "education": {**{f"edu_{v}": str(label) for v, label in Education.choices}, "edu_none": _("Tidak diketahui")},
-        "disability": {f"dis_{v}": str(label) for v, label in Disability.choices},
-        "desil": {**{f"desil_{d}": _("Desil %(d)s") % {"d": d} for d in range(1, 11)}, "desil_none": _("Tanpa desil")},
+        "age": [[key, _("%(band)s tahun") % {"band": label}] for key, label, _lo, _hi in AGE_BANDS],
+        "education": [[f"edu_{v}", str(label)] for v, label in Education.choices]
+        + [["edu_none", _("Tidak diketahui")]],
+        "disability": [[f"dis_{v}", str(label)] for v, label in Disability.choices],
+        "desil": [[f"desil_{d}", _("Desil %(d)s") % {"d": d}] for d in range(1, 11)]
+        + [["desil_none", _("Tanpa desil")]],
     }
