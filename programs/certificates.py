@@ -70,6 +70,7 @@ def _render(*, enrollment, verify_url: str) -> bytes:
     pdf.setFont("Helvetica", 12)
     pdf.drawString(width - 10 * cm, 4.6 * cm, _("Palembang, %(date)s") % {"date": _long_date(enrollment.completed_on)})
     pdf.drawString(width - 10 * cm, 4.0 * cm, _("Camat Kertapati"))
+    pdf.line(width - 10 * cm, 2.4 * cm, width - 4 * cm, 2.4 * cm)  # room for the signature and stamp
 
     size = 3.2 * cm
     widget = QrCodeWidget(verify_url)

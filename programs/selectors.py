@@ -2,7 +2,7 @@
 
 import statistics
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -97,6 +97,23 @@ def candidates(*, user, cohort: Cohort):
     return (
         members.exclude(Exists(in_cohort))
         .exclude(Exists(open_elsewhere))
+        .select_related("household__kelurahan")
+        .order_by("full_name", "pk")
+    )
+
+
+def member_search_for_cohort(*, user, cohort: Cohort, query: str):
+    """Any active member the user may see, by name, marked eligible or not (an ineligible one needs an override)."""
+    rule = eligibility.rule_q(cohort.eligibility_rule, program_id=cohort.program_id, ref_date=cohort.starts_on)
+    kelurahan_ids = [k.pk for k in cohort.kelurahan_set.all()]
+    if kelurahan_ids:
+        rule &= Q(household__kelurahan_id__in=kelurahan_ids)
+    flag = ExpressionWrapper(rule, output_field=BooleanField()) if rule else Value(True)
+    return (
+        Member.objects.visible_to(user)
+        .filter(is_active=True, household__is_active=True, full_name__icontains=query.strip())
+        .exclude(Exists(Enrollment.objects.filter(cohort=cohort, member_id=OuterRef("pk"))))
+        .annotate(is_eligible=flag)
         .select_related("household__kelurahan")
         .order_by("full_name", "pk")
     )

@@ -218,9 +218,13 @@ class CandidateListView(StaffView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cohort = selectors.cohort_get(pk=self.kwargs["pk"])
-        paginator = Paginator(selectors.candidates(user=self.request.user, cohort=cohort), self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("halaman"))
-        context.update(cohort=cohort, page_obj=page, members=page.object_list)
+        query = self.request.GET.get("q", "").strip()[:100]
+        if query:
+            members = selectors.member_search_for_cohort(user=self.request.user, cohort=cohort, query=query)
+        else:
+            members = selectors.candidates(user=self.request.user, cohort=cohort)
+        page = Paginator(members, self.paginate_by).get_page(self.request.GET.get("halaman"))
+        context.update(cohort=cohort, page_obj=page, members=page.object_list, query=query)
         return context
 
 

@@ -446,3 +446,21 @@ def test_household_page_shows_programs_panel_with_outcome(client_for, user_kecam
     assert 'data-testid="panel-programs"' in content
     assert cohort.program.name in content and "Rp800.000" in content
     assert client_for(user_kelurahan_other).get(url).status_code == 404
+
+
+def test_search_shows_ineligible_member_and_override_enrolls_with_reason(client_for, user_kecamatan, open_cohort):
+    open_cohort.eligibility_rule = {"combinator": "and", "conditions": [{"type": "sex", "value": 2}]}
+    open_cohort.save()
+    man = MemberFactory(female=False, full_name="Budi Santoso")
+    client = client_for(user_kecamatan)
+    url = reverse("programs:candidate_list", args=[open_cohort.pk])
+    assert "Budi Santoso" not in client.get(url).content.decode()
+    content = client.get(url, {"q": "budi"}).content.decode()
+    assert "Budi Santoso" in content and "tidak memenuhi aturan" in content
+    client.post(
+        reverse("programs:enrollment_create", args=[open_cohort.pk]),
+        {"member": [man.pk], "override_reason": "Satu-satunya pencari nafkah, disetujui camat"},
+    )
+    enrollment = Enrollment.objects.get()
+    assert not enrollment.is_eligible_at_entry
+    assert enrollment.override_reason == "Satu-satunya pencari nafkah, disetujui camat"
