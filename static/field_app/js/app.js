@@ -114,7 +114,8 @@ async function refreshCounts() {
   const notes = [];
   if (syncer.running) notes.push('Mengirim…');
   else if (syncer.nextAttemptAt && pending) {
-    notes.push(`Gagal terkirim; dicoba lagi ${new Date(syncer.nextAttemptAt).toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`);
+    const at = new Date(syncer.nextAttemptAt).toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+    notes.push(`Gagal terkirim, dicoba lagi ${at.replace(/:/g, '.')}`);
   }
   if (rejected) notes.push(`${rejected} perlu diperbaiki`);
   if (duplicate) notes.push(`${duplicate} sudah diserahkan petugas lain`);
@@ -355,8 +356,9 @@ async function renderRounds() {
       el('div', { class: 'fa-item-sub' }, `${r.institution} · ${fmt.period(r.period)} · ${r.package}`),
       el('div', { class: 'fa-item-sub' }, r.downloaded_at
         ? `Tersimpan di perangkat: ${fmt.plural(r.household_count, 'keluarga')} (diperbarui ${fmt.when(r.downloaded_at)})`
-        : 'Belum diunduh ke perangkat')),
-    el('span', { class: `badge ${r.status === 'distributing' ? 'text-bg-success' : 'text-bg-secondary'}` }, ROUND_STATUS[r.status] || r.status))));
+        : 'Belum diunduh ke perangkat'),
+      el('span', { class: `badge fa-status ${r.status === 'distributing' ? 'text-bg-success' : 'text-bg-secondary'}` }, ROUND_STATUS[r.status] || r.status)),
+    icon('chevron-right'))));
 }
 
 /** Stores a round's entitled households on the device: only what the round needs (no full NIK, no health data). */
