@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from grievances import services
-from grievances.models import ChangeRequest, Grievance, GrievanceCategorySLA, Notification, Status
+from grievances.models import ChangeRequest, Grievance, GrievanceCategorySLA, Notification, Status, SubjectRequest
 
 
 @admin.register(GrievanceCategorySLA)
@@ -198,4 +198,19 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "kind", "channel", "sent_on", "title", "body", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(admin.ModelAdmin):
+    list_display = ["kind", "requester_name", "kelurahan", "received_at", "due_at", "status"]
+    list_filter = ["kind", "status", "kelurahan"]
+    search_fields = ["requester_name"]
+    autocomplete_fields = ["member", "household"]
+
+    def has_add_permission(self, request):
+        # Recorded and answered through the portal so that deadline, scope and audit events come from the service.
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,7 @@
 """Forms of the grievance screens (crispy, Indonesian messages that name the field)."""
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Household, Member
 from core.models import RT, Kelurahan
 from grievances import changes, services
-from grievances.models import CLOSED_STATUSES, Category, Channel, Grievance, Priority, Status
+from grievances.models import (
+    CLOSED_STATUSES,
+    Category,
+    Channel,
+    Grievance,
+    Priority,
+    Status,
+    SubjectRequestKind,
+    SubjectRequestStatus,
+)
 
 
 def _helper() -> FormHelper:
@@ -247,3 +257,35 @@ class StatsPeriodForm(forms.Form):
         if start and end and start > end:
             self.add_error("end", _("Periode: tanggal akhir harus sama dengan atau setelah tanggal awal."))
         return cleaned
+
+
+class SubjectRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis permintaan"), choices=SubjectRequestKind.choices)
+    kelurahan = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Kelurahan.objects.none(), required=False)
+    requester_name = forms.CharField(label=_("Nama pemohon"), max_length=150)
+    requester_contact = forms.CharField(label=_("Kontak pemohon (telepon/alamat)"), max_length=150, required=False)
+    detail = forms.CharField(label=_("Isi permintaan"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = user.kelurahan_scope()
+        kelurahan = Kelurahan.objects.all()
+        self.fields["kelurahan"].queryset = kelurahan if scope is None else kelurahan.filter(pk__in=scope)
+        if member is not None:
+            del self.fields["kelurahan"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Catat permintaan")))
+
+
+class SubjectRequestUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=SubjectRequestStatus.choices)
+    response = forms.CharField(
+        label=_("Jawaban kepada pemohon"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", _("Simpan")))

@@ -409,3 +409,103 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SubjectRequestKind(models.TextChoices):
+    """Data-subject rights under UU PDP (Pasal 5-13) that the kecamatan handles as tracked items."""
+
+    ACCESS = "akses", _("Akses dan salinan data")
+    CORRECTION = "perbaikan", _("Perbaikan data")
+    DELETION = "penghapusan", _("Penghapusan data")
+    RESTRICTION = "pembatasan", _("Pembatasan pemrosesan")
+    WITHDRAWAL = "penarikan", _("Penarikan persetujuan")
+
+
+class SubjectRequestStatus(models.TextChoices):
+    BARU = "baru", _("Baru")
+    DIPROSES = "diproses", _("Diproses")
+    SELESAI = "selesai", _("Selesai")
+    DITOLAK = "ditolak", _("Ditolak")
+
+
+# UU PDP Pasal 32: access within 3 x 24 hours; restriction likewise; other rights get the same short deadline here.
+SUBJECT_REQUEST_DEADLINE = datetime.timedelta(hours=72)
+
+
+class SubjectRequestQuerySet(ScopedQuerySet):
+    kelurahan_lookup = "kelurahan"
+
+
+@history.track()
+class SubjectRequest(TimeStampedModel):
+    """A data subject's request (permintaan subjek data) with its 3 x 24 hour deadline."""
+
+    kind = models.CharField(_("jenis permintaan"), max_length=20, choices=SubjectRequestKind.choices)
+    kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan"))
+    household = models.ForeignKey(
+        "beneficiaries.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("keluarga"),
+    )
+    member = models.ForeignKey(
+        "beneficiaries.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("anggota keluarga (subjek data)"),
+    )
+    requester_name = models.CharField(_("nama pemohon"), max_length=150)
+    requester_contact = models.CharField(_("kontak pemohon"), max_length=150, blank=True)
+    detail = models.TextField(_("isi permintaan"))
+    received_at = models.DateTimeField(_("diterima pada"), default=timezone.now)
+    due_at = models.DateTimeField(_("batas waktu"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubjectRequestStatus.choices, default=SubjectRequestStatus.BARU
+    )
+    response = models.TextField(_("jawaban"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditangani oleh"),
+    )
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dicatat oleh")
+    )
+
+    objects = SubjectRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("permintaan subjek data")
+        verbose_name_plural = _("permintaan subjek data")
+        ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["baru", "diproses"]) | ~Q(response=""),
+                name="grievances_subjectrequest_closed_has_response",
+                violation_error_message=_("Permintaan yang ditutup wajib memiliki jawaban tertulis."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="griev_subjreq_status_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.requester_name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (SubjectRequestStatus.BARU, SubjectRequestStatus.DIPROSES)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and timezone.now() > self.due_at
+
+    @property
+    def hours_left(self) -> int:
+        return int((self.due_at - timezone.now()).total_seconds() // 3600)

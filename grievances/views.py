@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from beneficiaries import selectors as registry
 from core.audit import audit_event
 from core.models import AuditAction
-from grievances import changes, forms, selectors, services
+from grievances import changes, forms, selectors, services, subject_requests
 from grievances.filters import GrievanceFilter
 from grievances.models import Category, ChangeRequestStatus, Status
 
@@ -424,3 +424,98 @@ class ChangeRequestEvidenceView(LoginRequiredMixin, PermissionRequiredMixin, Vie
         )
         name = f"bukti-perubahan-{change_request.pk}{change_request.evidence.name[change_request.evidence.name.rfind('.') :]}"
         return FileResponse(handle, as_attachment=True, filename=name)
+
+
+class SubjectRequestListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "grievances.view_subjectrequest"
+    template_name = "grievances/subjectrequest_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(subject_requests.subject_request_list(user=self.request.user), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        context.update(page_obj=page, requests=page.object_list)
+        return context
+
+
+class SubjectRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "grievances.add_subjectrequest"
+    template_name = "grievances/subjectrequest_form.html"
+    form_class = forms.SubjectRequestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.member = None
+        member_pk = request.GET.get("member")
+        if member_pk and request.user.is_authenticated:
+            self.member = registry_member_for_user(user=request.user, pk=member_pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "member": self.member}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "member": self.member}
+
+    def form_valid(self, form):
+        try:
+            obj = subject_requests.subject_request_create(
+                request=self.request,
+                kind=form.cleaned_data["kind"],
+                requester_name=form.cleaned_data["requester_name"],
+                requester_contact=form.cleaned_data["requester_contact"],
+                detail=form.cleaned_data["detail"],
+                kelurahan=form.cleaned_data.get("kelurahan"),
+                member=self.member,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Permintaan subjek data dicatat. Batas waktu: 3 x 24 jam."))
+        return redirect("grievances:subjectrequest_detail", pk=obj.pk)
+
+
+class SubjectRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "grievances.view_subjectrequest"
+    template_name = "grievances/subjectrequest_detail.html"
+    form_class = forms.SubjectRequestUpdateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = subject_requests.subject_request_get_for_user(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"status": self.object.status, "response": self.object.response}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "object": self.object,
+            "can_change": self.request.user.has_perm("grievances.change_subjectrequest") and self.object.is_open,
+        }
+
+    def form_valid(self, form):
+        if not self.request.user.has_perm("grievances.change_subjectrequest"):
+            raise Http404
+        try:
+            subject_requests.subject_request_update(
+                request=self.request,
+                subject_request=self.object,
+                status=form.cleaned_data["status"],
+                response=form.cleaned_data["response"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Permintaan subjek data diperbarui."))
+        return redirect("grievances:subjectrequest_detail", pk=self.object.pk)
+
+
+def registry_member_for_user(*, user, pk):
+    from beneficiaries.models import Member
+
+    member = Member.objects.visible_to(user).select_related("household__kelurahan").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
