@@ -2,7 +2,7 @@
 
 import statistics
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -67,9 +67,16 @@ def cohort_participants(*, user, cohort: Cohort):
         enrollments_visible(user=user)
         .filter(cohort=cohort)
         .select_related("member__household__kelurahan")
-        .annotate(present=Count("attendances", filter=Q(attendances__is_present=True)))
-        .order_by("status", "waitlisted_at", "member__full_name")
+        .annotate(
+            present=Count("attendances", filter=Q(attendances__is_present=True)),
+            rank=Case(*[When(status=s, then=Value(i)) for i, s in enumerate(PARTICIPANT_ORDER)], default=Value(99)),
+        )
+        .order_by("rank", "waitlisted_at", "member__full_name", "pk")
     )
+
+
+#: Participants first, then applications and the waitlist, then those who left.
+PARTICIPANT_ORDER = ["terdaftar", "diterima", "lulus", "diajukan", "daftar_tunggu", "tidak_lulus", "keluar", "batal"]
 
 
 def cohort_seat_summary(*, cohort: Cohort) -> dict:

@@ -80,6 +80,8 @@ def cohort_save(*, cohort: Cohort, kelurahan_set=None) -> Cohort:
     cohort.save()
     if kelurahan_set is not None:
         cohort.kelurahan_set.set(kelurahan_set)
+    if cohort.status in ENROLLABLE:
+        _promote_waitlist(cohort)  # a larger capacity seats the waitlist at once
     return cohort
 
 
@@ -250,7 +252,8 @@ def enrollment_create(
 
 def _locked_enrollment(enrollment: Enrollment) -> tuple[Cohort, Enrollment]:
     cohort = Cohort.objects.select_for_update().get(pk=enrollment.cohort_id)
-    enrollment = Enrollment.objects.select_for_update().select_related("member").get(pk=enrollment.pk)
+    # of=("self",): lock the enrollment row only, never the registry's member row joined for messages.
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("member").get(pk=enrollment.pk)
     return cohort, enrollment
 
 

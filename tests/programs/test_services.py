@@ -313,3 +313,14 @@ def test_history_records_enrollment_with_acting_user(open_cohort, user_kecamatan
 
 def test_session_factory_smoke():
     assert SessionFactory().cohort.status == CohortStatus.OPEN
+
+
+def test_cohort_capacity_increase_seats_the_waitlist(open_cohort):
+    a, b, c = make_women(3)
+    enroll(open_cohort, a)
+    enroll(open_cohort, b)
+    waiting = enroll(open_cohort, c)
+    open_cohort.capacity = 3
+    services.cohort_save(cohort=open_cohort)
+    waiting.refresh_from_db()
+    assert waiting.status == EnrollmentStatus.ACCEPTED
