@@ -435,3 +435,15 @@ def change_request_reject(*, actor, change_request: ChangeRequest, note: str) ->
     with _audited(actor, "change_request_reject"):
         _decide(actor=actor, change_request=locked, status=ChangeRequestStatus.DITOLAK, note=note.strip())
     return locked
+
+
+def grievances_anonymise_expired(*, now=None) -> int:
+    """Clears the complainant's identity from grievances closed longer ago than the retention period."""
+    from core import retention
+
+    expired = Grievance.objects.filter(
+        closed_at__lt=retention.cutoff("grievance_closed", now=now), status__in=CLOSED_STATUSES
+    ).exclude(complainant_name="", complainant_phone="", complainant_address="")
+    return retention.anonymise(
+        expired, {"complainant_name": "", "complainant_phone": "", "complainant_address": "", "is_anonymous": True}
+    )
