@@ -284,3 +284,18 @@ class SaleForm(forms.ModelForm):
     def _post_clean(self):
         # The enterprise is attached by the view; the model is validated by the service.
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+
+
+class EnterpriseMemberForm(forms.Form):
+    member = forms.ModelChoiceField(label=gettext_lazy("Anggota"), queryset=None)
+    role = forms.CharField(label=gettext_lazy("Peran"), max_length=50, required=False)
+    joined_on = forms.DateField(label=gettext_lazy("Tanggal bergabung"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].error_messages["invalid_choice"] = _(
+            "Pilih lulusan program yang terlihat oleh Anda dan belum menjadi anggota kelompok."
+        )
+        self.helper = _helper(_("Tambah anggota"))
+        self.helper.form_tag = True

@@ -191,6 +191,19 @@ def enterprise_get(*, user, pk: int) -> GroupEnterprise:
     return get_object_or_404(qs, pk=pk)
 
 
+def enterprise_member_choices(*, user, enterprise: GroupEnterprise):
+    """Members the user may see who graduated from the enterprise's program (any program if none) and are not in it."""
+    graduates = Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED)
+    if enterprise.program_id:
+        graduates = graduates.filter(program_id=enterprise.program_id)
+    return (
+        Member.objects.visible_to(user)
+        .filter(is_active=True, pk__in=graduates.values("member_id"))
+        .exclude(pk__in=enterprise.memberships.values("member_id"))
+        .order_by("full_name")
+    )
+
+
 def household_programs(viewer, household) -> dict | None:
     """Panel on the household 360° page: each member's enrollments with their outcomes (two queries)."""
     if not viewer.has_perm("programs.view_enrollment"):

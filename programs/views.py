@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -21,6 +21,7 @@ from programs.forms import (
     DropForm,
     EnrollForm,
     EnterpriseForm,
+    EnterpriseMemberForm,
     OutcomeForm,
     ProgramForm,
     RuleForm,
@@ -475,8 +476,13 @@ class EnterpriseDetailView(StaffView):
     permission_required = "programs.view_groupenterprise"
     template_name = "programs/enterprise_detail.html"
 
-    def context(self, request, enterprise, form=None):
+    def context(self, request, enterprise, form=None, member_form=None):
+        can_manage = request.user.has_perm("programs.add_groupmembership")
+        if can_manage and member_form is None:
+            members = selectors.enterprise_member_choices(user=request.user, enterprise=enterprise)
+            member_form = EnterpriseMemberForm(members=members, initial={"joined_on": timezone.localdate()})
         return {
+            "member_form": member_form if can_manage else None,
             "enterprise": enterprise,
             "memberships": enterprise.memberships.filter(member__in=Member.objects.visible_to(request.user))
             .select_related("member")
@@ -492,9 +498,11 @@ class EnterpriseDetailView(StaffView):
         return render(request, self.template_name, self.context(request, enterprise))
 
     def post(self, request, pk):
-        if not request.user.has_perm("programs.add_groupsale"):
-            raise Http404
         enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+        if "member" in request.POST:
+            return self.add_member(request, enterprise)
+        if not request.user.has_perm("programs.add_groupsale"):
+            raise PermissionDenied
         form = SaleForm(request.POST)
         if form.is_valid():
             form.instance.enterprise = enterprise
@@ -507,6 +515,26 @@ class EnterpriseDetailView(StaffView):
                 messages.success(request, _("Penjualan dicatat."))
                 return redirect("programs:enterprise_detail", pk=pk)
         return render(request, self.template_name, self.context(request, enterprise, form), status=400)
+
+    def add_member(self, request, enterprise):
+        if not request.user.has_perm("programs.add_groupmembership"):
+            raise PermissionDenied
+        members = selectors.enterprise_member_choices(user=request.user, enterprise=enterprise)
+        form = EnterpriseMemberForm(request.POST, members=members)
+        if form.is_valid():
+            try:
+                services.enterprise_add_member(
+                    enterprise=enterprise,
+                    member=form.cleaned_data["member"],
+                    role=form.cleaned_data["role"],
+                    joined_on=form.cleaned_data["joined_on"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Anggota kelompok ditambahkan."))
+                return redirect("programs:enterprise_detail", pk=enterprise.pk)
+        return render(request, self.template_name, self.context(request, enterprise, member_form=form), status=400)
 
 
 # --- dashboard --------------------------------------------------------------------------------------------

@@ -464,3 +464,46 @@ def test_search_shows_ineligible_member_and_override_enrolls_with_reason(client_
     enrollment = Enrollment.objects.get()
     assert not enrollment.is_eligible_at_entry
     assert enrollment.override_reason == "Satu-satunya pencari nafkah, disetujui camat"
+
+
+def test_enterprise_create_and_add_graduate(client_for, user_kecamatan, started, keramasan):
+    from programs.models import GroupEnterprise, GroupMembership
+
+    cohort, enrollments = started
+    graduated = _graduate_all(cohort, enrollments)
+    client = client_for(user_kecamatan)
+    response = client.post(
+        reverse("programs:enterprise_create"),
+        {
+            "name": "Kelompok Jahit Mawar",
+            "program": cohort.program_id,
+            "kelurahan": keramasan.pk,
+            "business_kind": "jahit",
+            "founded_on": "01-06-2026",
+            "sells_online": "on",
+        },
+    )
+    assert response.status_code == 302
+    group = GroupEnterprise.objects.get()
+    url = reverse("programs:enterprise_detail", args=[group.pk])
+    outsider = MemberFactory(full_name="Bukan Lulusan")
+    bad = client.post(url, {"member": outsider.pk, "joined_on": "01-06-2026"})
+    assert bad.status_code == 400
+    assert "Pilih lulusan program" in bad.content.decode()
+    good = client.post(url, {"member": graduated[0].member_id, "role": "ketua", "joined_on": "01-06-2026"})
+    assert good.status_code == 302
+    assert GroupMembership.objects.get().role == "ketua"
+
+
+def test_staf_kelurahan_cannot_add_group_members(client_for, user_kelurahan, keramasan, member_keramasan):
+    from programs.models import GroupEnterprise
+
+    group = GroupEnterprise.objects.create(
+        name="Kelompok", kelurahan=keramasan, business_kind="jahit", founded_on=datetime.date(2025, 1, 1)
+    )
+    response = client_for(user_kelurahan).post(
+        reverse("programs:enterprise_detail", args=[group.pk]),
+        {"member": member_keramasan.pk, "joined_on": "01-06-2026"},
+    )
+    assert response.status_code == 403
+    assert not group.memberships.exists()
