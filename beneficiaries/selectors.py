@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filters import HouseholdFilter
 from beneficiaries.models import DuplicateFlag, Household, ImportBatch, Member
@@ -80,10 +81,26 @@ def keyset_page(
     )
 
 
-def estimated_count(queryset) -> int:
-    """The planner's row estimate: one cheap query instead of COUNT(*) over a million rows (P3)."""
+EXACT_COUNT_LIMIT = 5000
+
+
+@dataclass
+class RowCount:
+    value: int
+    is_exact: bool
+
+
+def estimated_count(queryset) -> RowCount:
+    """Never COUNT(*) over a million rows (P3): the planner's estimate, made exact by a bounded count
+    (at most EXACT_COUNT_LIMIT rows read) when the estimate says the result is small."""
     plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate > EXACT_COUNT_LIMIT:
+        return RowCount(estimate, False)
+    exact = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+    if exact > EXACT_COUNT_LIMIT:
+        return RowCount(max(estimate, exact), False)
+    return RowCount(exact, True)
 
 
 def household_get_for_user(*, user, pk) -> Household:
@@ -135,6 +152,31 @@ def member_name_search(*, user, name: str, limit: int = SEARCH_LIMIT) -> list[Me
     )
 
 
+EVENT_LABELS = {"insert": _("dibuat"), "update": _("diubah"), "delete": _("dihapus")}
+OPERATION_LABELS = {
+    "household_register": _("pendaftaran keluarga"),
+    "household_update": _("perubahan data keluarga"),
+    "household_deactivate": _("penonaktifan keluarga"),
+    "member_add": _("penambahan anggota"),
+    "member_update": _("perubahan data anggota"),
+    "member_deactivate": _("penonaktifan anggota"),
+    "member_move": _("pindah KK"),
+    "consent_record": _("pencatatan persetujuan"),
+    "consent_withdraw": _("penarikan persetujuan"),
+    "duplicate_merge": _("penggabungan data ganda"),
+    "import_households": _("impor data"),
+    "seed_demo": _("data demo"),
+}
+
+
+def operation_label(raw: str) -> str:
+    key, _sep, rest = (raw or "").partition(":")
+    label = OPERATION_LABELS.get(key)
+    if label is None:
+        return raw
+    return f"{label}: {rest}" if rest and not rest.isdigit() else str(label)
+
+
 @dataclass
 class HistoryRow:
     created_at: object
@@ -171,12 +213,12 @@ def household_history(*, household: Household, members: list[Member], limit: int
         rows.append(
             HistoryRow(
                 created_at=event.pgh_created_at,
-                label=event.pgh_label,
+                label=str(EVENT_LABELS.get(event.pgh_label, event.pgh_label)),
                 model="member" if model.endswith("member") else "household",
                 object_id=int(event.pgh_obj_id),
                 fields=changed,
                 user=users.get(context.get("user")),
-                operation=context.get("operation") or context.get("command") or "",
+                operation=operation_label(context.get("operation") or context.get("command") or ""),
             )
         )
     return rows

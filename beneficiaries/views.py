@@ -72,7 +72,7 @@ class HouseholdListView(RegistryPermissionMixin, TemplateView):
         context.update(
             filter=filterset,
             page=page,
-            estimate=selectors.estimated_count(queryset) if filterset.is_valid() else 0,
+            count=selectors.estimated_count(queryset) if filterset.is_valid() else selectors.RowCount(0, True),
             query_base=base.urlencode(),
             search_form=SearchForm(),
             can_export=user.has_perm("beneficiaries.export_household"),
