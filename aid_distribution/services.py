@@ -229,7 +229,8 @@ def _coordinate(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
 
 
-def _same_delivery(existing: Delivery, candidate: Delivery) -> bool:
+def same_delivery(existing: Delivery, candidate: Delivery) -> bool:
+    """Whether a resubmission carries the same content as the recorded delivery (R2)."""
     fields = ("entitlement_id", "recipient_member_id", "proxy_name", "proxy_relation", "notes", "delivered_at")
     return all(getattr(existing, f) == getattr(candidate, f) for f in fields) and (
         _coordinate(existing.latitude),
@@ -310,7 +311,7 @@ def delivery_record(
         entitlement._state.fields_cache.pop("delivery", None)
         existing = Delivery.objects.select_related("recorded_by").filter(client_uuid=client_uuid).first()
         if existing is not None:
-            if _same_delivery(existing, delivery):
+            if same_delivery(existing, delivery):
                 return DeliveryResult(existing, created=False)
             raise _uuid_reused()
         existing = Delivery.objects.select_related("recorded_by").filter(entitlement_id=entitlement.pk).first()
