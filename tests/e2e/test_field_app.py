@@ -7,6 +7,7 @@ sync; a household delivered by another worker meanwhile; a batch whose answer is
 import io
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -16,7 +17,7 @@ from PIL import Image, ImageDraw
 from accounts.models import DeviceToken
 from aid_distribution import services
 from aid_distribution.models import Delivery, UndeliveredVisit
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import login, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.field_app.conftest import make_institution, make_round, make_worker
 
@@ -88,6 +89,18 @@ def wait_pending(page, n: int) -> None:
     page.wait_for_function(
         "n => document.getElementById('pending-count').textContent === String(n)", arg=n, timeout=20_000
     )
+
+
+def wait_records(page, status: str, timeout_s: float = 20) -> list[dict]:
+    """Polls the device's queue until every record has `status` (the count alone may already be 0)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        records = page.evaluate(READ_RECORDS)
+        if records and all(r["status"] == status for r in records):
+            return records
+        if time.monotonic() > deadline:
+            raise AssertionError(records)
+        page.wait_for_timeout(200)
 
 
 def open_app(page, live_server) -> None:
@@ -378,6 +391,15 @@ def test_other_roles_are_told_the_app_is_for_institution_workers(phone_page, liv
     screenshot(page, "field_12_other_role")
     # The token issued for that attempt is revoked at once.
     assert DeviceToken.objects.get(user=user_kecamatan).revoked_at is not None
+    page.click("#denied-retry")
+    page.wait_for_selector("[data-screen=login]:not([hidden])")
+
+    # Signed in to the portal with that role, /lapangan/ itself says so.
+    login(page, live_server, user_kecamatan.username, PASSWORD)
+    response = page.goto(f"{live_server.url}/lapangan/")
+    assert response.status == 403
+    assert "Aplikasi lapangan khusus Petugas Lembaga" in page.inner_text("[data-testid=field-other-role]")
+    screenshot(page, "field_15_other_role_portal")
 
 
 READ_HOUSEHOLDS = """async () => {
@@ -446,8 +468,7 @@ def test_card_code_search_data_kept_and_a_rejected_record_fixed_and_resent(phone
     head = first.household.members.get(relationship=1)
     page.check(f"input[name=recipient][value='{head.pk}']")
     page.click("[data-testid=record-save]")
-    wait_pending(page, 0)
-    (fixed,) = page.evaluate(READ_RECORDS)
+    (fixed,) = wait_records(page, "synced")
     assert (fixed["uuid"], fixed["status"]) == (original["uuid"], "synced")
     delivery = Delivery.objects.get()
     assert (str(delivery.client_uuid), delivery.recipient_member_id) == (original["uuid"], head.pk)

@@ -848,6 +848,7 @@ function bind() {
   });
   $('#login-form').addEventListener('submit', onLogin);
   $('#login-offline').addEventListener('click', () => { location.hash = '#/putaran'; });
+  $('#denied-retry').addEventListener('click', () => { $('#login-password').value = ''; showLogin(); });
   $('#sync-btn').addEventListener('click', () => { syncer.failures = 0; syncNow(); });
   $('#hh-search').addEventListener('input', () => { state.limit = PAGE; renderHouseholds(); });
   $$('input[name=hh-filter]').forEach((input) => input.addEventListener('change', renderHouseholds));
