@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _is_field_worker(user) -> bool:
+    from accounts.models import Role
+
+    return user.role == Role.PETUGAS_LEMBAGA
+
+
 class FieldAppConfig(AppConfig):
     """The installable offline delivery app for institution workers, served at /lapangan/ (issue: offline app).
 
@@ -11,3 +17,15 @@ class FieldAppConfig(AppConfig):
 
     name = "field_app"
     verbose_name = _("Aplikasi lapangan")
+
+    def ready(self):
+        from core import navigation
+
+        navigation.register_menu(
+            key="field_app",
+            label=_("Aplikasi lapangan"),
+            url_name="field_app:app",
+            icon="phone",
+            order=90,
+            permission=_is_field_worker,
+        )

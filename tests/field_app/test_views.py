@@ -156,3 +156,9 @@ def test_card_tokens_query_count_does_not_grow(worker, institution, approver, dj
     for round_ in (small, big):
         with django_assert_max_num_queries(6):
             assert api.get(f"/lapangan/api/putaran/{round_.pk}/kartu/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_menu_entry_only_for_institution_workers(client_for, user_lembaga, user_kecamatan):
+    assert 'data-menu="field_app"' in client_for(user_lembaga).get("/").content.decode()
+    assert 'data-menu="field_app"' not in client_for(user_kecamatan).get("/").content.decode()
