@@ -74,3 +74,12 @@ class DashboardAggregateAdmin(ReadOnlyAdmin):
     list_filter = ["key", "kelurahan"]
     search_fields = ["key"]
     readonly_fields = ["key", "month", "kelurahan", "value", "computed_at"]
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(ReadOnlyAdmin):
+    list_display = ["label", "kind", "run", "size"]
+    list_filter = ["kind"]
+    search_fields = ["label"]
+    list_select_related = ["run", "run__kelurahan"]
+    readonly_fields = ["run", "kind", "label", "file", "size"]

@@ -23,6 +23,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from core.templatetags.formatting import rupiah
 from reports.tables import Table
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -178,7 +179,11 @@ def build_pdf(run, tables: list[Table], computed_at) -> bytes:
     for table in tables:
         story.append(Paragraph(escape(table.title), styles["Heading2"]))
         data = [[Paragraph(escape(str(c)), cell_style) for c in table.columns]]
-        data += [[escape(str(row[0]))] + [display_number(v) for v in row[1:]] for row in table.rows]
+        data += [
+            [escape(str(row[0]))]
+            + [rupiah(v) if i in table.money else display_number(v) for i, v in enumerate(row[1:], start=1)]
+            for row in table.rows
+        ]
         first = 6 * cm
         other = (landscape(A4)[0] - 3 * cm - first) / max(len(table.columns) - 1, 1)
         pdf_table = PdfTable(data, colWidths=[first] + [min(other, 3.2 * cm)] * (len(table.columns) - 1), repeatRows=1)

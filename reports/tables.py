@@ -16,6 +16,8 @@ class Table:
     note: str = ""
     #: trailing summary rows (totals), left out of charts
     footer: int = 0
+    #: indexes of columns holding Rupiah amounts (shown as Rp1.250.000 on the page and in the PDF)
+    money: tuple[int, ...] = ()
 
     @property
     def body(self) -> list[list]:
@@ -194,6 +196,8 @@ def build_tables(figures: dict) -> list[Table]:
                 note=_("Proyek yang melayani beberapa kelurahan dihitung sekali pada jumlah kecamatan."),
             )
         )
+        columns = tables[-1].columns
+        tables[-1].money = (columns.index(_("Pagu (Rp)")), columns.index(_("Realisasi (Rp)")))
     if section := available("grievances"):
         tables.append(
             _per_kelurahan(
