@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs import services
+from programs import eligibility, services
 from programs.models import (
     Attendance,
     Cohort,
@@ -104,6 +104,21 @@ class TrainingSessionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.session_save(session=obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.clean = _session_form_clean
+        return form
+
+
+def _session_form_clean(form):
+    data = form.cleaned_data
+    cohort, held_on = data.get("cohort"), data.get("held_on")
+    if cohort and cohort.status in ("selesai", "dievaluasi"):
+        form.add_error("cohort", _("Angkatan sudah selesai: sesi tidak dapat ditambah atau diubah."))
+    elif cohort and held_on and not cohort.starts_on <= held_on <= cohort.ends_on:
+        form.add_error("held_on", _("Tanggal sesi harus di antara tanggal mulai dan selesai angkatan."))
+    return data
+
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
@@ -171,6 +186,10 @@ def _cohort_form_clean(form):
     """The service's guards, as form errors: a refusal must not end in a half-saved row."""
     data = form.cleaned_data
     cohort = form.instance
+    try:
+        data["eligibility_rule"] = eligibility.validate_rule(data.get("eligibility_rule"))
+    except ValidationError as error:
+        form.add_error("eligibility_rule", error)
     if cohort.pk:
         if cohort.status in ("selesai", "dievaluasi"):
             form.add_error(None, _("Angkatan yang sudah selesai tidak dapat diubah."))

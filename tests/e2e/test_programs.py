@@ -77,6 +77,7 @@ def test_cohort_flow_from_creation_to_outcome(page, phone_page, live_server):
     page.locator("input[name=member]").nth(1).check()
     page.locator("input[name=member]").nth(2).check()
     page.click("[data-testid=invite]")
+    screenshot(page, "programs-after-invite")
     assert "3 anggota diterima sebagai peserta." in page.content()
     page.click("[data-testid=transition]")  # mulai angkatan
     assert "Berjalan" in page.locator("[data-testid=cohort-status]").inner_text()

@@ -96,3 +96,41 @@ def test_beat_schedule_migration_creates_one_daily_task():
     task = PeriodicTask.objects.get(task="programs.tasks.list_due_followups_task")
     assert task.enabled and str(task.crontab.timezone) == "Asia/Jakarta"
     assert (task.crontab.hour, task.crontab.minute) == ("6", "30")
+
+
+def test_admin_cohort_bad_rule_is_a_form_error(client_for, user_admin):
+    cohort = CohortFactory(status=CohortStatus.DRAFT)
+    response = client_for(user_admin).post(
+        reverse("admin:programs_cohort_change", args=[cohort.pk]),
+        {
+            "program": cohort.program_id,
+            "number": cohort.number,
+            "starts_on": cohort.starts_on.isoformat(),
+            "ends_on": cohort.ends_on.isoformat(),
+            "venue": cohort.venue,
+            "trainers": cohort.trainers,
+            "capacity": 5,
+            "min_attendance_pct": 75,
+            "eligibility_rule": '{"combinator": "and", "conditions": [{"type": "desil_max", "value": 99}]}',
+            "sessions-TOTAL_FORMS": 0,
+            "sessions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "harus antara 1 dan 10" in response.content.decode()
+    assert Cohort.objects.get(pk=cohort.pk).eligibility_rule == {}
+
+
+def test_admin_session_outside_cohort_dates_is_a_form_error(client_for, user_admin):
+    cohort = CohortFactory(status=CohortStatus.OPEN)
+    response = client_for(user_admin).post(
+        reverse("admin:programs_trainingsession_add"),
+        {
+            "cohort": cohort.pk,
+            "held_on": (cohort.ends_on + datetime.timedelta(days=5)).isoformat(),
+            "topic": "X",
+            "duration_minutes": 60,
+        },
+    )
+    assert response.status_code == 200
+    assert "Tanggal sesi harus di antara" in response.content.decode()

@@ -507,3 +507,18 @@ def test_staf_kelurahan_cannot_add_group_members(client_for, user_kelurahan, ker
     )
     assert response.status_code == 403
     assert not group.memberships.exists()
+
+
+def test_large_ids_are_not_localized_in_form_values(client_for, user_kecamatan, running_cohort, keramasan):
+    """USE_THOUSAND_SEPARATOR would render 123456 as "123.456" and break checkboxes above id 999."""
+    member = MemberFactory(id=123456, household=HouseholdFactory(kelurahan=keramasan), female=True)
+    client = client_for(user_kecamatan)
+    assert 'value="123456"' in client.get(reverse("programs:candidate_list", args=[running_cohort.pk])).content.decode()
+    enrollment = enroll(running_cohort, member)
+    Enrollment.objects.filter(pk=enrollment.pk).update(id=234567)
+    services.cohort_transition(cohort=running_cohort, action="start")
+    session = running_cohort.sessions.first()
+    url = reverse("programs:attendance", args=[session.pk])
+    assert 'value="234567"' in client.get(url).content.decode()
+    assert client.post(url, {"hadir": ["234567"]}).status_code == 302
+    assert session.attendances.get().is_present
