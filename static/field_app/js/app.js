@@ -183,7 +183,13 @@ async function authExpired() {
     el('a', { href: '#/masuk', class: 'alert-link' }, 'Masuk lagi'),
   );
   banner.hidden = false;
-  if (currentScreen() !== 'record') location.hash = '#/masuk';
+  if (currentScreen() !== 'record') go('#/masuk');
+}
+
+/** Goes to a screen; renders it even when the hash is already that one (no hashchange then). */
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
 }
 
 function showLogin() {
@@ -253,8 +259,7 @@ async function onLogin(event) {
     $('#auth-banner').hidden = true;
     $('#login-password').value = '';
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
-    location.hash = '#/putaran';
-    await route();
+    go('#/putaran');
     syncNow({ quiet: true });
   } catch (err) {
     if (err instanceof api.HttpError && err.status === 429) {
@@ -296,8 +301,7 @@ async function logout() {
   $('#login-username').value = '';
   await refreshCounts();
   toast('Anda sudah keluar. Data di perangkat ini sudah dihapus.');
-  location.hash = '#/masuk';
-  route();
+  go('#/masuk');
 }
 
 // ------------------------------------------------------------------------------------------------------------
