@@ -103,8 +103,9 @@ def households(*, start: datetime.date, end: datetime.date, kelurahan: list[dict
 
 def members(*, start: datetime.date, end: datetime.date, kelurahan: list[dict], db: str) -> dict:
     start_at, end_at = bounds(start, end)
-    # Members of a household that is itself registered at the end of the month.
-    active = registered() & registered("household__")
+    # Member.is_active, as the registry's lists and home-page counts use (deactivating a household
+    # deactivates its members in the same service call).
+    active = registered()
     school_age = active & age_between(end, *SCHOOL_AGE)
     adults = active & age_between(end, ADULT_AGE, None)
     aggregates = {

@@ -89,7 +89,8 @@ def known_registry() -> dict:
     _backdate(Household, h5)
     for member in [*old_members, gone]:
         _backdate(Member, member)
-    Member.objects.filter(pk=gone.pk).update(
+    # The 80-year-old died this month; h4's member went with h4 (household_deactivate removes the members too).
+    Member.objects.filter(pk__in=[gone.pk, *h4.members.values_list("pk", flat=True)]).update(
         is_active=False, removed_at=timezone.now(), removed_reason=choices.RemovalReason.DECEASED
     )
     return {"keramasan": keramasan, "kemang_agung": kemang, "households": [h1, h2, h3, h4, h5]}

@@ -60,8 +60,8 @@ def test_households_registered_new_changed_removed_and_desil(registry, period):
 def test_members_by_sex_age_education_disability(registry, period):
     section = build(period)["sections"]["members"]
     k = by_name(section, "Keramasan")
-    # Active members of active households: h1 (5) + h2 (3) + h3 (1; the 80-year-old was removed); h4's excluded.
-    assert (k["active"], k["new"], k["removed"]) == (9, 5, 1)
+    # Active members: h1 (5) + h2 (3) + h3 (1); removed this month: the 80-year-old and h4's member.
+    assert (k["active"], k["new"], k["removed"]) == (9, 5, 2)
     assert (k["male"], k["female"]) == (5, 4)
     assert [k[key] for key in ("age_0_6", "age_7_12", "age_13_15", "age_16_18", "age_19_59", "age_60")] == [
         0,

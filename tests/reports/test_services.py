@@ -229,3 +229,16 @@ def test_dashboard_refresh_is_idempotent_and_monthly_report_updates_it(
     assert (
         total.computed_at.isoformat() == datetime.datetime.fromisoformat(run.figures["meta"]["computed_at"]).isoformat()
     )
+
+
+def test_dashboard_equals_the_home_page_counts_of_the_registry(registry, user_kecamatan):
+    """Counts on screens agree: the dashboard's households and members equal the registry's own counters."""
+    from core import stats
+
+    services.dashboard_refresh()
+    counters = {stat.key: counts for stat, counts in stats.stats_for(user_kecamatan)}
+    month = month_start(datetime.date.today())
+    for kel in Kelurahan.objects.all():
+        value = DashboardAggregate.objects.get(key=dashboard.KEY, month=month, kelurahan=kel).value
+        assert value["households"] == counters["households"].get(kel.pk, 0)
+        assert value["members"] == counters["members"].get(kel.pk, 0)
