@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
@@ -89,6 +89,13 @@ class CohortForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Simpan angkatan"))
+        self.helper.layout = Layout(
+            Row(Column("number", css_class="col-md-3"), Column("name", css_class="col-md-9")),
+            Row(Column("starts_on", css_class="col-md-6"), Column("ends_on", css_class="col-md-6")),
+            Row(Column("venue", css_class="col-md-6"), Column("trainers", css_class="col-md-6")),
+            Row(Column("capacity", css_class="col-md-6"), Column("min_attendance_pct", css_class="col-md-6")),
+            "kelurahan_set",
+        )
 
     def clean(self):
         data = super().clean()
@@ -240,6 +247,29 @@ class OutcomeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Simpan hasil"))
+        self.helper.layout = Layout(
+            Row(Column("recorded_on", css_class="col-md-6"), Column("is_working", css_class="col-md-6 pt-md-4")),
+            Fieldset(
+                _("Usaha"),
+                "has_business",
+                Row(Column("business_kind", css_class="col-md-6"), Column("business_name", css_class="col-md-6")),
+                "products",
+            ),
+            Fieldset(
+                _("Pendapatan per bulan"),
+                Row(Column("income_before", css_class="col-md-6"), Column("income_after", css_class="col-md-6")),
+            ),
+            Fieldset(
+                _("Penjualan daring"),
+                "sells_online",
+                Row(
+                    Column("sells_on_marketplace", css_class="col-4"),
+                    Column("sells_on_social_media", css_class="col-4"),
+                    Column("sells_on_whatsapp", css_class="col-4"),
+                ),
+            ),
+            "note",
+        )
 
     def _post_clean(self):
         # Copy the data onto the instance only: the follow-up is attached and the model validated by the service.
