@@ -95,6 +95,9 @@ def test_cohort_flow_from_creation_to_outcome(page, phone_page, live_server):
         phone_page.click("[data-testid=attendance-save]")
         assert "Kehadiran disimpan" in phone_page.content()
 
+    phone_page.goto(cohort_url)
+    screenshot(phone_page, "programs-cohort-phone")
+
     page.goto(cohort_url)
     page.click("[data-testid=complete-all]")
     assert "2 peserta lulus, 1 tidak lulus." in page.content()
