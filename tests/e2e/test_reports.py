@@ -62,3 +62,22 @@ def test_pimpinan_dashboard_draws_charts_and_filters(page, live_server):
     assert "kelurahan=" in page.url
     assert page.locator("[data-figure=households]").inner_text().strip() == "3"
     screenshot(page, "reports-dashboard-keramasan")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_page_polls_until_the_run_is_done(page, live_server):
+    from reports.models import ReportRun, RunStatus
+    from tests.factories.reports import ReportRunFactory
+
+    UserFactory(username="e2e.tunggu", role=Role.STAF_KECAMATAN)
+    run = ReportRunFactory(status=RunStatus.RUNNING, progress=35, finished_at=None)
+    login(page, live_server, "e2e.tunggu", PASSWORD)
+    page.goto(f"{live_server.url}/laporan/{run.pk}/")
+    assert page.locator("progress.report-progress").get_attribute("value") == "35"
+    ReportRun.objects.filter(pk=run.pk).update(progress=70)
+    page.locator("progress.report-progress[value='70']").wait_for(timeout=10_000)  # swapped in by the htmx poll
+    screenshot(page, "reports-progress")
+    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="OperationalError: koneksi terputus")
+    page.wait_for_selector("[data-testid=run-error]", timeout=10_000)  # htmx poll, then HX-Refresh reload
+    assert "koneksi terputus" in page.locator("[data-testid=run-error]").inner_text()
+    assert page.locator("[data-testid=retry]").is_visible()

@@ -210,3 +210,19 @@ def test_ages_are_counted_at_the_end_of_the_period(registry):
     # Nobody was registered last month (everyone is either new this month or backdated 100 days).
     assert k["new"] == 0
     assert by_name(figures["sections"]["households"], "Keramasan")["new"] == 0
+
+
+def test_a_section_whose_app_is_missing_is_marked_unavailable_and_the_rest_builds(registry, period, monkeypatch):
+    from django.db import ProgrammingError
+
+    from reports.builders import aid
+
+    def missing_table(**kwargs):
+        raise ProgrammingError('relation "aid_distribution_delivery" does not exist')
+
+    monkeypatch.setattr(aid, "coordination", missing_table)
+    figures = build(period)
+    assert figures["sections"]["aid_coordination"]["available"] is False
+    assert "ProgrammingError" in figures["sections"]["aid_coordination"]["note"]
+    assert figures["sections"]["households"]["total"]["active"] == 4  # the savepoint kept the transaction usable
+    assert "koordinasi" not in {table.key for table in build_tables(figures)}
