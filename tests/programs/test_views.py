@@ -522,3 +522,33 @@ def test_large_ids_are_not_localized_in_form_values(client_for, user_kecamatan, 
     assert 'value="234567"' in client.get(url).content.decode()
     assert client.post(url, {"hadir": ["234567"]}).status_code == 302
     assert session.attendances.get().is_present
+
+
+def test_followup_and_enterprise_pages_query_counts_do_not_grow(client_for, user_kecamatan, started, keramasan):
+    from programs.models import FollowUp, GroupEnterprise, GroupMembership, GroupSale
+
+    cohort, enrollments = started
+    graduated = _graduate_all(cohort, enrollments)
+    FollowUp.objects.update(due_on=datetime.date.today())
+    group = GroupEnterprise.objects.create(
+        name="Kelompok Jahit", kelurahan=keramasan, business_kind="jahit", founded_on=datetime.date(2025, 1, 1)
+    )
+    client = client_for(user_kecamatan)
+    pages = {
+        reverse("programs:followup_list"): 8,
+        reverse("programs:enterprise_list"): 6,
+        reverse("programs:enterprise_detail", args=[group.pk]): 11,
+    }
+    client.get(reverse("programs:program_list"))
+    for url, expected in pages.items():
+        with assert_queries(expected):
+            assert client.get(url).status_code == 200
+    for i, enrollment in enumerate(graduated):
+        GroupMembership.objects.create(enterprise=group, member=enrollment.member, joined_on=datetime.date(2025, 1, 1))
+        GroupSale.objects.create(enterprise=group, month=datetime.date(2025, 1 + i, 1), amount=1_000_000)
+    GroupEnterprise.objects.create(
+        name="Kelompok Purun", kelurahan=keramasan, business_kind="kerajinan", founded_on=datetime.date(2025, 1, 1)
+    )
+    for url, expected in pages.items():
+        with assert_queries(expected):
+            assert client.get(url).status_code == 200
