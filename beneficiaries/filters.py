@@ -49,7 +49,7 @@ class HouseholdFilter(django_filters.FilterSet):
     rt = django_filters.NumberFilter(label=_("RT"), field_name="rt__number", min_value=1, max_value=999)
     rw = django_filters.NumberFilter(label=_("RW"), field_name="rt__rw", min_value=1, max_value=999)
     desil = django_filters.MultipleChoiceFilter(
-        label=_("Desil"), choices=DESIL_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Desil"), choices=DESIL_CHOICES, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     children_out_of_school = django_filters.BooleanFilter(
         label=_("Ada anak 7-18 tahun tidak sekolah"),

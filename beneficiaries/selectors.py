@@ -81,7 +81,7 @@ def keyset_page(
     )
 
 
-EXACT_COUNT_LIMIT = 5000
+EXACT_COUNT_LIMIT = 1000
 
 
 @dataclass

@@ -44,7 +44,12 @@ def _int_or_none(value):
 
 
 class RegistryPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    raise_exception = True
+    """Anonymous users go to the login page; signed-in users without the permission get 403."""
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied
+        return super().handle_no_permission()
 
 
 # --- List and search ------------------------------------------------------------------------------------

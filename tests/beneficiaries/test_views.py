@@ -42,7 +42,7 @@ def test_list_query_count_does_not_grow_with_rows(client_for, user_kelurahan, rt
     # a count bounded by LIMIT: never COUNT(*) over the table, never OFFSET
     assert len(ours) == 4, ours
     assert ours[2].startswith("EXPLAIN")
-    assert "LIMIT 5001" in ours[3]
+    assert "LIMIT 1001" in ours[3]
     assert not any("OFFSET" in q for q in ours)
     make_households(rt_keramasan, 30, start=500)
     with assert_queries(total):
@@ -355,3 +355,21 @@ def test_home_page_shows_registry_counts_only_to_registry_roles(
 def test_menu_entry_for_registry(client_for, user_kelurahan, user_pimpinan):
     assert 'data-menu="registry"' in client_for(user_kelurahan).get(reverse("core:home")).content.decode()
     assert 'data-menu="registry"' not in client_for(user_pimpinan).get(reverse("core:home")).content.decode()
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(LIST)
+    assert response.status_code == 302 and "/akun/masuk/" in response.url
+
+
+def test_history_is_shown_in_indonesian(client_for, user_kelurahan, rt_keramasan):
+    from beneficiaries import services
+    from tests.beneficiaries.conftest import household_data
+
+    household = services.household_register(
+        actor=user_kelurahan, household_data=household_data(rt_keramasan), members=[member_data(1)]
+    )
+    content = (
+        client_for(user_kelurahan).get(reverse("beneficiaries:household_detail", args=[household.pk])).content.decode()
+    )
+    assert "pendaftaran keluarga" in content and "dibuat" in content
