@@ -246,26 +246,31 @@ class EnrollmentCreateView(StaffView):
         members = Member.objects.visible_to(request.user).select_related("household").filter(pk__in=ids)
         if len(members) != len(set(ids)):
             raise Http404
-        accepted, waitlisted, errors = 0, 0, []
+        accept = request.POST.get("accept") != "0"
+        accepted, waitlisted, applied, errors = 0, 0, 0, []
         for member in members:
             try:
                 enrollment = services.enrollment_create(
-                    cohort=cohort, member=member, actor=request.user, override_reason=override
+                    cohort=cohort, member=member, actor=request.user, override_reason=override, accept=accept
                 )
             except ValidationError as error:
                 errors.append(_error_text(error))
             else:
                 if enrollment.status == EnrollmentStatus.WAITLISTED:
                     waitlisted += 1
+                elif enrollment.status == EnrollmentStatus.APPLIED:
+                    applied += 1
                 else:
                     accepted += 1
         if accepted:
             messages.success(request, _("%(n)s anggota diterima sebagai peserta.") % {"n": accepted})
         if waitlisted:
             messages.warning(request, _("Kuota penuh: %(n)s anggota masuk daftar tunggu.") % {"n": waitlisted})
+        if applied:
+            messages.info(request, _("%(n)s anggota diajukan dan menunggu keputusan.") % {"n": applied})
         for error in errors:
             messages.error(request, error)
-        target = "programs:cohort_detail" if accepted or waitlisted else "programs:candidate_list"
+        target = "programs:cohort_detail" if accepted or waitlisted or applied else "programs:candidate_list"
         return redirect(target, pk=pk)
 
 

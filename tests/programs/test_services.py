@@ -324,3 +324,15 @@ def test_cohort_capacity_increase_seats_the_waitlist(open_cohort):
     services.cohort_save(cohort=open_cohort)
     waiting.refresh_from_db()
     assert waiting.status == EnrollmentStatus.ACCEPTED
+
+
+def test_enrollment_decide_waitlists_when_full_and_reject_cancels():
+    cohort = CohortFactory(status=CohortStatus.OPEN, capacity=1)
+    a, b, c = make_women(3)
+    enroll(cohort, a)
+    applied = enroll(cohort, b, accept=False)
+    rejected = enroll(cohort, c, accept=False)
+    assert services.enrollment_decide(enrollment=applied, accept=True).status == EnrollmentStatus.WAITLISTED
+    assert services.enrollment_decide(enrollment=rejected, accept=False).status == EnrollmentStatus.CANCELLED
+    with pytest.raises(ValidationError, match="Hanya pengajuan"):
+        services.enrollment_decide(enrollment=rejected, accept=True)

@@ -552,3 +552,14 @@ def test_followup_and_enterprise_pages_query_counts_do_not_grow(client_for, user
     for url, expected in pages.items():
         with assert_queries(expected):
             assert client.get(url).status_code == 200
+
+
+def test_propose_then_accept_from_pages(client_for, user_kelurahan, user_kecamatan, open_cohort, member_keramasan):
+    client_for(user_kelurahan).post(
+        reverse("programs:enrollment_create", args=[open_cohort.pk]), {"member": [member_keramasan.pk], "accept": "0"}
+    )
+    enrollment = Enrollment.objects.get()
+    assert enrollment.status == EnrollmentStatus.APPLIED
+    client_for(user_kecamatan).post(reverse("programs:enrollment_action", args=[enrollment.pk]), {"action": "accept"})
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.ACCEPTED
