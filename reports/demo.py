@@ -13,12 +13,17 @@ from reports.models import ReportRun, ReportType, RunStatus
 
 def seed(*, log) -> None:
     month = previous_month()
-    run = services.report_request(user=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False)
-    if run.status != RunStatus.DONE:
+    done = ReportRun.objects.filter(
+        report_type=ReportType.BULANAN, period_start=month, kelurahan__isnull=True, status=RunStatus.DONE
+    )
+    if done.exists():
+        log(f"Laporan bulanan {month:%m-%Y}: sudah ada")
+    else:
+        run = services.report_request(
+            user=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
+        )
         services.report_generate(run_id=run.pk)
         run.refresh_from_db()
         log(f"Laporan bulanan {month:%m-%Y}: {run.get_status_display()}")
-    else:
-        log(f"Laporan bulanan {month:%m-%Y}: sudah ada")
     services.dashboard_refresh(month=timezone.localdate())
     log(f"Dasbor: agregat dihitung ({ReportRun.objects.count()} laporan tersimpan)")
