@@ -17,7 +17,6 @@ from aid_distribution.models import (
     PackageItem,
     StockMovement,
     SupportCase,
-    SupportCaseViewEvent,
     SupportSession,
     UndeliveredVisit,
 )
@@ -169,10 +168,3 @@ class SupportSessionAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["case__id"]
     fields = ["case", "kind", "held_on"]  # never the notes
-
-
-@admin.register(SupportCaseViewEvent)
-class SupportCaseViewEventAdmin(ReadOnlyAdmin):
-    list_display = ["viewed_at", "user", "case", "ip_address"]
-    search_fields = ["user__username"]
-    list_select_related = ["user"]

@@ -56,7 +56,9 @@ class EntitlementSerializer(serializers.ModelSerializer):
     rt = serializers.IntegerField(source="household.rt.number")
     rw = serializers.IntegerField(source="household.rt.rw")
     kelurahan = serializers.CharField(source="household.kelurahan.name")
+    card_token = serializers.CharField(source="household.card_token", help_text="Token opaque pada QR kartu keluarga.")
     delivered_at = serializers.SerializerMethodField()
+    delivered_by = serializers.SerializerMethodField()
     members = MemberBriefSerializer(source="household.active_members", many=True)
 
     class Meta:
@@ -70,7 +72,9 @@ class EntitlementSerializer(serializers.ModelSerializer):
             "rt",
             "rw",
             "kelurahan",
+            "card_token",
             "delivered_at",
+            "delivered_by",
             "members",
         ]
 
@@ -80,6 +84,14 @@ class EntitlementSerializer(serializers.ModelSerializer):
     def get_delivered_at(self, obj) -> str | None:
         delivery = getattr(obj, "delivery", None)
         return serializers.DateTimeField().to_representation(delivery.delivered_at) if delivery else None
+
+    def get_delivered_by(self, obj) -> str | None:
+        delivery = getattr(obj, "delivery", None)
+        return _display_name(delivery.recorded_by) if delivery else None
+
+
+def _display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 class DeliveryInputSerializer(serializers.Serializer):
@@ -200,7 +212,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 def _conflict_body(exc: services.DeliveryConflict) -> dict:
     body = {"code": exc.code, "detail": " ".join(exc.messages)}
     if exc.delivery is not None:
-        body["delivered_by"] = exc.delivery.recorded_by.username
+        body["delivered_by"] = _display_name(exc.delivery.recorded_by)
         body["delivered_at"] = serializers.DateTimeField().to_representation(exc.delivery.delivered_at)
     return body
 

@@ -506,20 +506,3 @@ class SupportSession(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.held_on:%d-%m-%Y}"
-
-
-class SupportCaseViewEvent(models.Model):
-    """Every opening of a case (UU PDP: children's data): who, which case, when, from where. Never the notes."""
-
-    case = models.ForeignKey(SupportCase, on_delete=models.PROTECT, related_name="view_events")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    viewed_at = models.DateTimeField(auto_now_add=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-viewed_at"]
-        verbose_name = _("akses kasus")
-        verbose_name_plural = _("akses kasus")
-
-    def __str__(self):
-        return f"{self.user_id} · {self.case_id} · {self.viewed_at:%d-%m-%Y %H:%M}"

@@ -27,7 +27,6 @@ from aid_distribution.models import (
     StockKind,
     StockMovement,
     SupportCase,
-    SupportCaseViewEvent,
     SupportSession,
     UndeliveredVisit,
 )
@@ -504,6 +503,9 @@ def support_session_add(*, user, case: SupportCase, held_on: datetime.date, kind
     return session
 
 
-def support_case_log_view(*, case: SupportCase, user, ip_address: str | None) -> SupportCaseViewEvent:
-    """An access event (UU PDP, children's data): user, case, time, IP. The notes never go into it."""
-    return SupportCaseViewEvent.objects.create(case=case, user=user, ip_address=ip_address or None)
+def support_case_log_view(*, case: SupportCase, user, ip_address: str | None):
+    """An access event in the one security audit log (UU PDP, children's data): user, case, time, IP; never notes."""
+    from core.audit import audit_event
+    from core.models import AuditAction
+
+    return audit_event(action=AuditAction.SUPPORT_CASE_OPEN, actor=user, obj=case, ip_address=ip_address or None)

@@ -10,7 +10,9 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_event(*, action: str, request=None, actor=None, obj=None, username: str = "", detail: dict | None = None):
+def audit_event(
+    *, action: str, request=None, actor=None, obj=None, username: str = "", detail: dict | None = None, ip_address=None
+):
     """Records one event. `obj` may be a model instance; `detail` must never hold a full NIK or a password."""
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
@@ -20,7 +22,7 @@ def audit_event(*, action: str, request=None, actor=None, obj=None, username: st
         username=username or (actor.get_username() if actor is not None else ""),
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        ip_address=client_ip(request),
+        ip_address=ip_address or client_ip(request),
         path=(request.path[:300] if request is not None else ""),
         detail=detail or {},
     )

@@ -69,7 +69,7 @@ def test_single_delivery_created_replayed_and_conflicts(worker_a, round_a):
     second = api.post("/api/v1/aid/deliveries/", payload(entitlement), format="json")
     assert second.status_code == 409
     assert second.json()["code"] == "already_delivered"
-    assert second.json()["delivered_by"] == worker_a.username
+    assert second.json()["delivered_by"] == worker_a.get_full_name()  # a name people recognise, not a login
     assert Delivery.objects.get().notes == ""
 
 
@@ -168,3 +168,13 @@ def test_schema_has_aid_paths(user_admin, client_for):
 def test_delivered_at_is_required_in_the_past_or_now(worker_a, round_a):
     data = payload(round_a.entitlements.first(), delivered_at=timezone.now().isoformat())
     assert api_for(worker_a).post("/api/v1/aid/deliveries/", data, format="json").status_code == 201
+
+
+def test_entitlements_carry_card_token_and_who_delivered(round_a, worker_a):
+    api = api_for(worker_a)
+    entitlement = round_a.entitlements.first()
+    assert api.post("/api/v1/aid/deliveries/", payload(entitlement), format="json").status_code == 201
+    rows = {r["id"]: r for r in api.get(f"/api/v1/aid/rounds/{round_a.pk}/entitlements/").json()["results"]}
+    assert rows[entitlement.pk]["card_token"] == entitlement.household.card_token
+    assert rows[entitlement.pk]["delivered_by"] == worker_a.get_full_name()
+    assert all(r["delivered_by"] is None for pk, r in rows.items() if pk != entitlement.pk)

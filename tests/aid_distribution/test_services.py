@@ -14,10 +14,10 @@ from aid_distribution.models import (
     Entitlement,
     RoundStatus,
     StockKind,
-    SupportCaseViewEvent,
     UndeliveredReason,
 )
 from beneficiaries import choices
+from core.models import AuditEvent
 from tests.factories.accounts import UserFactory
 from tests.factories.aid_distribution import AidPackageFactory, DistributionRoundFactory, entitled_household, worker_of
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
@@ -393,4 +393,9 @@ def test_support_case_visible_only_to_assigned_counsellors(institution_a, instit
     assert counts == [{"institution__name": "LKS Alpha", "open": 1, "referred": 0, "closed": 0, "total": 1}]
     assert selectors.support_case_counts(user=UserFactory(role=Role.PETUGAS_LEMBAGA)) is None
     event = services.support_case_log_view(case=case, user=counsellor, ip_address="10.0.0.5")
-    assert SupportCaseViewEvent.objects.get(pk=event.pk).ip_address == "10.0.0.5"
+    assert AuditEvent.objects.get(pk=event.pk).ip_address == "10.0.0.5"
+    assert (event.action, event.object_type, event.object_id) == (
+        "support_case_open",
+        "aid_distribution.SupportCase",
+        str(case.pk),
+    )

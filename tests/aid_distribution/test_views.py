@@ -10,8 +10,9 @@ from django.utils import timezone
 from PIL import Image
 
 from aid_distribution import selectors, services, urls
-from aid_distribution.models import Delivery, RoundStatus, SupportCaseViewEvent
+from aid_distribution.models import Delivery, RoundStatus
 from beneficiaries import choices
+from core.models import AuditAction, AuditEvent
 from tests.factories.aid_distribution import DistributionRoundFactory, entitled_household, worker_of
 from tests.factories.beneficiaries import MemberFactory
 from tests.helpers import assert_queries
@@ -101,7 +102,7 @@ def test_worker_of_other_institution_gets_404_everywhere(objects_a, client_for, 
         response = getattr(client, method)(url)
         assert response.status_code == 404, (name, response.status_code)
     assert Delivery.objects.count() == 1
-    assert not SupportCaseViewEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.SUPPORT_CASE_OPEN).exists()
 
 
 def test_other_roles_are_refused(objects_a, client_for, user_kelurahan_other, user_pimpinan):
@@ -291,9 +292,9 @@ def test_support_case_page_is_audited_without_notes(objects_a, client_for):
     )
     response = client.get(reverse("aid_distribution:supportcase_detail", args=[case.pk]), REMOTE_ADDR="10.1.2.3")
     assert "Catatan rahasia" in response.content.decode()
-    event = SupportCaseViewEvent.objects.get()
-    assert (event.user, event.case, event.ip_address) == (counsellor, case, "10.1.2.3")
-    assert not hasattr(event, "notes")
+    event = AuditEvent.objects.get(action=AuditAction.SUPPORT_CASE_OPEN)
+    assert (event.actor, event.object_id, event.ip_address) == (counsellor, str(case.pk), "10.1.2.3")
+    assert "Catatan rahasia" not in str(event.detail)
 
 
 def test_support_case_list_counts_only_for_kecamatan(objects_a, client_for, user_kecamatan):
