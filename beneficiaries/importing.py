@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -579,46 +581,31 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
 
 
 def _check_against_registry(batch: ImportBatch, actor) -> None:
-    """NIK held by a member of another KK, and KK numbers of households the uploader may not see."""
+    """NIK held by a member of another KK, and KK numbers of households the uploader may not see.
+
+    Two set-based queries joined against the staging rows, whatever the size of the file (a Python loop
+    with `IN (...)` lists of 5,000 numbers cost half of the validation time at 40,000 rows)."""
+    accepted = ImportRow.objects.filter(batch=batch, is_accepted=True)
+    nik_elsewhere = accepted.exclude(nik="").filter(
+        Exists(Member.objects.active().filter(nik=OuterRef("nik")).exclude(household__kk_number=OuterRef("kk_number")))
+    )
     flagged: dict[int, list] = {}
-    accepted = batch.rows.filter(is_accepted=True)
-    nik_rows = accepted.exclude(nik="").values_list("pk", "nik", "kk_number")
-    niks: dict[str, tuple[int, str]] = {}
-    for pk, nik, kk in nik_rows.iterator(chunk_size=10_000):
-        niks[nik] = (pk, kk)
-    nik_list = list(niks)
-    for start in range(0, len(nik_list), 5000):
-        chunk = nik_list[start : start + 5000]
-        for nik, kk in Member.objects.active().filter(nik__in=chunk).values_list("nik", "household__kk_number"):
-            pk, row_kk = niks[nik]
-            if kk != row_kk:
-                flagged.setdefault(pk, []).append(
-                    {
-                        "column": "nik",
-                        "message": _(
-                            "NIK sudah terdaftar pada keluarga dengan nomor KK lain; pindahkan anggota lewat menu Pindah KK."
-                        ),
-                    }
-                )
-    kks: dict[str, list[int]] = {}
-    for pk, kk in accepted.values_list("pk", "kk_number").iterator(chunk_size=10_000):
-        kks.setdefault(kk, []).append(pk)
-    kk_list = list(kks)
-    visible = Household.objects.visible_to(actor) if actor is not None else Household.objects.all()
-    for start in range(0, len(kk_list), 5000):
-        chunk = kk_list[start : start + 5000]
-        existing = set(Household.objects.active().filter(kk_number__in=chunk).values_list("kk_number", flat=True))
-        if not existing:
-            continue
-        allowed = set(visible.active().filter(kk_number__in=existing).values_list("kk_number", flat=True))
-        for kk in existing - allowed:
-            for pk in kks[kk]:
-                flagged.setdefault(pk, []).append(
-                    {
-                        "column": "no_kk",
-                        "message": _("Nomor KK sudah terdaftar di kelurahan di luar wilayah tugas Anda."),
-                    }
-                )
+    for pk in nik_elsewhere.values_list("pk", flat=True):
+        flagged.setdefault(pk, []).append(
+            {
+                "column": "nik",
+                "message": _(
+                    "NIK sudah terdaftar pada keluarga dengan nomor KK lain; pindahkan anggota lewat menu Pindah KK."
+                ),
+            }
+        )
+    scope = actor.kelurahan_scope() if actor is not None else None
+    if scope is not None:
+        hidden = Household.objects.active().filter(kk_number=OuterRef("kk_number")).exclude(kelurahan_id__in=scope)
+        for pk in accepted.filter(Exists(hidden)).values_list("pk", flat=True):
+            flagged.setdefault(pk, []).append(
+                {"column": "no_kk", "message": _("Nomor KK sudah terdaftar di kelurahan di luar wilayah tugas Anda.")}
+            )
     if flagged:
         rows = list(ImportRow.objects.filter(pk__in=flagged))
         for row in rows:
@@ -663,10 +650,15 @@ def _plan(batch: ImportBatch, *, dry: bool, actor=None) -> dict:
     return counts
 
 
+def _any(column: str, values: list[str]):
+    """`column = ANY(%s)` with one array parameter: Django's `__in` prepares each of thousands of values."""
+    return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))  # noqa: S611 - constant column
+
+
 def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, dry: bool, actor) -> None:
-    existing = {h.kk_number: h for h in Household.objects.active().filter(kk_number__in=list(group))}
+    existing = {h.kk_number: h for h in Household.objects.active().filter(_any("kk_number", list(group)))}
     niks = [d["nik"] for rows in group.values() for d in rows if d.get("nik")]
-    members_by_nik = {m.nik: m for m in Member.objects.active().filter(nik__in=niks)}
+    members_by_nik = {m.nik: m for m in Member.objects.active().filter(_any("nik", niks))}
     household_ids = [h.pk for h in existing.values()]
     # Members without NIK are matched by name and birth date inside their household.
     no_nik = {}
