@@ -281,7 +281,49 @@ def dashboard(*, user, program: Program | None = None, cohort: Cohort | None = N
     def pct(part, whole):
         return round(part * 100 / whole, 1) if whole else None
 
+    breakdown = []
+    if cohort is None:
+        # One row per cohort of the chosen program, or per program: three grouped queries, whatever the size.
+        key = "cohort_id" if program is not None else "program_id"
+        groups = {
+            row[key]: row
+            for row in enrollments.values(key)
+            .annotate(
+                total=Count("pk"),
+                finished=Count("pk", filter=Q(status__in=["lulus", "tidak_lulus", "keluar"])),
+                completed=Count("pk", filter=Q(status="lulus")),
+            )
+            .order_by(key)
+        }
+        present = {
+            row[f"enrollment__{key}"]: row
+            for row in Attendance.objects.filter(enrollment__in=enrollments)
+            .values(f"enrollment__{key}")
+            .annotate(records=Count("pk"), present=Count("pk", filter=Q(is_present=True)))
+            .order_by()
+        }
+        business = {
+            row[f"enrollment__{key}"]: row
+            for row in FollowUp.objects.filter(enrollment__in=enrollments, months_after=6, outcome__isnull=False)
+            .values(f"enrollment__{key}")
+            .annotate(surveyed=Count("pk"), with_business=Count("pk", filter=Q(outcome__has_business=True)))
+            .order_by()
+        }
+        for pk, row in groups.items():
+            att = present.get(pk, {"records": 0, "present": 0})
+            biz = business.get(pk, {"surveyed": 0, "with_business": 0})
+            breakdown.append(
+                {
+                    "id": pk,
+                    "total": row["total"],
+                    "completion_rate": pct(row["completed"], row["finished"]),
+                    "attendance_rate": pct(att["present"], att["records"]),
+                    "business_rate_6m": pct(biz["with_business"], biz["surveyed"]),
+                }
+            )
+
     return {
+        "breakdown": breakdown,
         "by_kelurahan": by_kelurahan,
         "total": totals["total"],
         "completed": totals["completed"],

@@ -564,12 +564,17 @@ class DashboardView(StaffView, TemplateView):
             cohort = next((c for c in cohorts if c.pk == int(cohort_id)), None)
             if cohort is None:
                 raise Http404
+        data = selectors.dashboard(user=self.request.user, program=program, cohort=cohort)
+        labels = {c.pk: c.label for c in cohorts} if program else {p.pk: p.name for p in programs}
+        for row in data["breakdown"]:
+            row["label"] = labels.get(row["id"], "")
         context.update(
             programs=programs,
             program=program,
             cohorts=cohorts,
             cohort=cohort,
-            data=selectors.dashboard(user=self.request.user, program=program, cohort=cohort),
+            data=data,
+            breakdown_title=_("Per angkatan") if program else _("Per program"),
             statuses=CohortStatus,
         )
         return context

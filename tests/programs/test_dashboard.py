@@ -62,6 +62,17 @@ def test_dashboard_figures(user_kecamatan, finished):
     }
 
 
+def test_dashboard_breakdown_per_cohort_and_program(client_for, user_kecamatan, finished):
+    data = selectors.dashboard(user=user_kecamatan, program=finished.program)
+    assert data["breakdown"] == [
+        {"id": finished.pk, "total": 4, "completion_rate": 75.0, "attendance_rate": 87.5, "business_rate_6m": 66.7}
+    ]
+    overall = selectors.dashboard(user=user_kecamatan)
+    assert [row["id"] for row in overall["breakdown"]] == [finished.program_id]
+    content = client_for(user_kecamatan).get(reverse("programs:dashboard")).content.decode()
+    assert finished.program.name in content and "Per program" in content
+
+
 def test_dashboard_scope_per_role(user_kelurahan, user_pimpinan, finished):
     assert selectors.dashboard(user=user_kelurahan)["total"] == 3
     assert selectors.dashboard(user=user_pimpinan)["total"] == 4

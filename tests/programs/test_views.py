@@ -329,7 +329,7 @@ def _more_participants(cohort, n, kelurahan):
         )
 
 
-PINNED = {"program_list": 6, "cohort_detail": 13, "attendance": 8, "dashboard": 13, "candidate_list": 10}
+PINNED = {"program_list": 6, "cohort_detail": 13, "attendance": 8, "dashboard": 16, "candidate_list": 10}
 
 
 def _pages(cohort):
