@@ -39,8 +39,8 @@
         data: {
           labels: data.labels,
           datasets: [
-            { label: data.legend.male, data: data.male, backgroundColor: "#0b5d5e" },
-            { label: data.legend.female, data: data.female, backgroundColor: "#e07a5f" }
+            { label: data.legend.male, data: data.male, backgroundColor: "#0b5d5e", maxBarThickness: 64 },
+            { label: data.legend.female, data: data.female, backgroundColor: "#e07a5f", maxBarThickness: 64 }
           ]
         },
         options: { responsive: true, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } }
