@@ -107,6 +107,8 @@ def test_cohort_flow_from_creation_to_outcome(page, phone_page, live_server):
     download = download_info.value
     assert download.suggested_filename.startswith("sertifikat-")
     assert Path(download.path()).read_bytes()[:4] == b"%PDF"
+    page.click("[data-testid=transition]")  # selesaikan angkatan (confirm dialog accepted)
+    assert "Selesai" in page.locator("[data-testid=cohort-status]").inner_text()
 
     # Public verification shows initials only.
     graduate = Enrollment.objects.filter(status="lulus").select_related("member").order_by("member__full_name").first()
