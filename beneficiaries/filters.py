@@ -81,6 +81,21 @@ class HouseholdFilter(django_filters.FilterSet):
             # Disability is specific personal data (UU PDP Pasal 4): not even a filter without the permission.
             del self.filters["has_disability"]
 
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.CheckboxInput):
+                    widget.attrs["class"] = "form-check-input"
+                elif isinstance(widget, forms.Select):
+                    widget.attrs["class"] = "form-select"
+                elif not isinstance(widget, forms.CheckboxSelectMultiple):
+                    widget.attrs["class"] = "form-control"
+            form._styled = True
+        return form
+
     def filter_status(self, queryset, name, value):
         if value == "inactive":
             return queryset.filter(is_active=False)
