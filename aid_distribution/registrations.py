@@ -14,6 +14,7 @@ def register_all() -> None:
     from core import navigation, panels, stats
 
     navigation.register_menu(
+        group=("bantuan", _("Bantuan"), "box-seam"),
         key="aid",
         label=_("Bantuan lembaga"),
         url_name="aid_distribution:round_list",
@@ -22,6 +23,7 @@ def register_all() -> None:
         permission="aid_distribution.view_distributionround",
     )
     navigation.register_menu(
+        group=("bantuan", _("Bantuan"), "box-seam"),
         key="support",
         label=_("Psikososial"),
         url_name="aid_distribution:supportcase_list",

@@ -41,6 +41,7 @@ class GrievancesConfig(AppConfig):
         from grievances import selectors
 
         navigation.register_menu(
+            group=("pengaduan", _("Pengaduan"), "megaphone"),
             key="grievances",
             label=_("Pengaduan"),
             url_name="grievances:grievance_list",
@@ -49,6 +50,7 @@ class GrievancesConfig(AppConfig):
             permission=selectors.VIEW_PERMISSION,
         )
         navigation.register_menu(
+            group=("pengaduan", _("Pengaduan"), "megaphone"),
             key="grievance_tasks",
             label=_("Tugas saya"),
             url_name="grievances:my_tasks",
@@ -59,6 +61,7 @@ class GrievancesConfig(AppConfig):
             ),
         )
         navigation.register_menu(
+            group=("pengaduan", _("Pengaduan"), "megaphone"),
             key="grievance_stats",
             label=_("Statistik pengaduan"),
             url_name="grievances:grievance_stats",

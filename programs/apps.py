@@ -54,6 +54,7 @@ class ProgramsConfig(AppConfig):
         from programs import selectors
 
         navigation.register_menu(
+            group=("program", _("Program"), "mortarboard"),
             key="programs",
             label=_("Program"),
             url_name="programs:program_list",
@@ -62,6 +63,7 @@ class ProgramsConfig(AppConfig):
             permission="programs.view_program",
         )
         navigation.register_menu(
+            group=("program", _("Program"), "mortarboard"),
             key="programs_dashboard",
             label=_("Dasbor program"),
             url_name="programs:dashboard",

@@ -21,6 +21,7 @@ class ReportsConfig(AppConfig):
         from core import navigation
 
         navigation.register_menu(
+            group=("laporan", _("Laporan"), "bar-chart-line"),
             key="dashboard",
             label=_("Dasbor"),
             url_name="reports:dashboard",
@@ -29,6 +30,7 @@ class ReportsConfig(AppConfig):
             permission=can_use_dashboard,
         )
         navigation.register_menu(
+            group=("laporan", _("Laporan"), "bar-chart-line"),
             key="reports",
             label=_("Laporan"),
             url_name="reports:reportrun_list",

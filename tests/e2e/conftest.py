@@ -95,3 +95,16 @@ def pass_second_factor(page, username: str) -> None:
     page.fill("input[name=token]", f"{TOTP(device.bin_key).token():06d}")
     page.click("main form [type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def open_menu(page, key: str) -> None:
+    """Clicks a menu entry by its key, opening its dropdown group first when it sits in one."""
+    item = page.locator(f"[data-testid=main-menu] [data-menu={key}]")
+    if not item.is_visible():
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        group = page.locator(f"[data-testid=main-menu] li.dropdown:has([data-menu={key}]) > [data-menu-group]")
+        if group.count():
+            group.click()
+    item.click()

@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Role
 from infrastructure import services
 from infrastructure.models import ProjectStatus
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, open_menu, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.core import kelurahan
 from tests.factories.infrastructure import ProjectFactory, photo_upload
@@ -43,7 +43,7 @@ def test_map_without_tiles_and_project_detail(page, phone_page, live_server, set
     UserFactory(username="e2e.infra", role=Role.STAF_KECAMATAN)
 
     login(page, live_server, "e2e.infra", PASSWORD)
-    page.click("[data-testid=main-menu] [data-menu=infrastructure]")
+    open_menu(page, "infrastructure")
     page.wait_for_selector("[data-testid=project-table]")
     assert page.locator("[data-testid=project-table] tbody tr").count() == 2
     screenshot(page, "infrastructure-list")

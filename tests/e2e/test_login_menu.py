@@ -23,6 +23,9 @@ def test_each_role_logs_in_sees_its_menu_and_logs_out(page, live_server):
             screenshot(page, "home-admin-after-2fa")
         assert page.locator("[data-testid=user-badge]").inner_text().strip().endswith(str(role.label))
         menu = page.locator("[data-testid=main-menu] [data-menu]").evaluate_all("els => els.map(e => e.dataset.menu)")
+        # The bar fits a laptop screen: nothing overflows to the right.
+        overflow = page.evaluate("() => document.querySelector('nav.navbar').scrollWidth - window.innerWidth")
+        assert overflow <= 0, (role, overflow)
         assert "home" in menu
         # Only Admin reaches Django admin from the menu.
         assert ("admin" in menu) == (role == Role.ADMIN)

@@ -9,7 +9,7 @@ import pytest
 from accounts.models import Role
 from beneficiaries import choices
 from programs.models import Cohort, Enrollment, FollowUp, Outcome
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, open_menu, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.factories.core import kelurahan
@@ -34,7 +34,7 @@ def test_cohort_flow_from_creation_to_outcome(page, phone_page, live_server):
     page.on("dialog", lambda dialog: dialog.accept())
 
     login(page, live_server, "e2e.kecamatan", PASSWORD)
-    page.click("[data-menu=programs]")
+    open_menu(page, "programs")
     page.click(f"text={program.name}")
     page.click("[data-testid=cohort-create]")
     page.fill("input[name=starts_on]", (today - datetime.timedelta(days=7)).isoformat())

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Role
 from beneficiaries.models import Household
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, open_menu, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.beneficiaries import make_nik
 from tests.factories.core import RTFactory, kelurahan
@@ -34,7 +34,7 @@ def test_register_household_fix_invalid_nik_and_find_it(page, live_server):
     user = UserFactory(username="e2e.registri", role=Role.STAF_KELURAHAN, kelurahan=keramasan)
     login(page, live_server, user.username, PASSWORD)
 
-    page.click("[data-menu=registry]")
+    open_menu(page, "registry")
     page.wait_for_url("**/registri/")
     screenshot(page, "registry-list-empty")
     page.click("[data-testid=add-household]")
