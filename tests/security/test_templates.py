@@ -8,7 +8,9 @@ TEMPLATES = BASE / "templates"
 
 # USE_THOUSAND_SEPARATOR is on, so `{{ obj.pk }}` renders 1234 as "1.234": inside an attribute that is a
 # broken id. Attributes must use `|unlocalize` (or {% url %}, which never localises).
-ID_IN_ATTRIBUTE = re.compile(r'(?:value|data-[\w-]+|href|hx-[\w-]+|action|for|id|name)="[^"]*\{\{\s*[\w.]*\b(?:pk|id)\s*\}\}')
+ID_IN_ATTRIBUTE = re.compile(
+    r'(?:value|data-[\w-]+|href|hx-[\w-]+|action|for|id|name)="[^"]*\{\{\s*[\w.]*\b(?:pk|id)\s*\}\}'
+)
 
 
 def test_ids_in_attributes_are_never_localised():
