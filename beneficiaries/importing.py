@@ -720,7 +720,9 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     """All accepted rows in one transaction (R4); the history triggers record every row with the actor."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.VALIDATED:
+        if batch.status == ImportBatch.Status.COMMITTED:
+            return batch  # a retried task finds the work done
+        if batch.status not in (ImportBatch.Status.VALIDATED, ImportBatch.Status.COMMITTING):
             raise ValidationError(_("Impor ini tidak dalam status siap disimpan."), code="not_ready")
         with history.acting_as(actor, operation=f"import_households:{batch.pk}"):
             counts = _plan(batch, dry=False, actor=actor)
@@ -737,6 +739,15 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
             batch.message = ""
         batch.save()
     return batch
+
+
+def import_batch_request_commit(*, actor, batch: ImportBatch) -> bool:
+    """Marks a validated batch for saving (once: a double click changes nothing); the task does the work."""
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATED).update(
+            status=ImportBatch.Status.COMMITTING, updated_at=timezone.now()
+        )
+    )
 
 
 def import_batch_cancel(*, actor, batch: ImportBatch) -> ImportBatch:

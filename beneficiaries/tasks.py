@@ -15,3 +15,14 @@ def detect_duplicates_task(kelurahan_id: int | None = None) -> int:
     from beneficiaries.duplicates import duplicates_detect
 
     return duplicates_detect(kelurahan_id=kelurahan_id)
+
+
+@shared_task(acks_late=True)
+def commit_import_batch_task(batch_id: int, user_id: int | None = None) -> int:
+    from django.contrib.auth import get_user_model
+
+    from beneficiaries.importing import import_batch_commit
+    from beneficiaries.models import ImportBatch
+
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return import_batch_commit(actor=actor, batch=ImportBatch.objects.get(pk=batch_id)).pk

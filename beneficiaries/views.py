@@ -28,7 +28,7 @@ from beneficiaries.forms import (
     SearchForm,
 )
 from beneficiaries.models import AccessEvent, Household, Member
-from beneficiaries.tasks import validate_import_batch_task
+from beneficiaries.tasks import commit_import_batch_task, validate_import_batch_task
 from core.panels import panels_for
 
 
@@ -539,8 +539,10 @@ class ImportDetailView(RegistryPermissionMixin, View):
         batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
         try:
             if request.POST.get("action") == "commit":
-                batch = importing.import_batch_commit(actor=request.user, batch=batch)
-                messages.success(request, batch.message or _("Impor tersimpan."))
+                if importing.import_batch_request_commit(actor=request.user, batch=batch):
+                    user_id = request.user.pk
+                    transaction.on_commit(lambda: commit_import_batch_task.delay(batch.pk, user_id))
+                    messages.info(request, _("Data sedang disimpan; halaman ini diperbarui sendiri."))
             elif request.POST.get("action") == "cancel":
                 importing.import_batch_cancel(actor=request.user, batch=batch)
                 messages.info(request, _("Impor dibatalkan."))

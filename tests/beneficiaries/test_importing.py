@@ -253,7 +253,9 @@ def test_import_views_upload_progress_preview_commit(
     assert "NIK harus 16 digit" in content and "<code>nik</code>" in content
     progress = client.get(response.url, {"partial": "progress"}, HTTP_HX_REQUEST="true")
     assert progress.status_code == 204 and progress["HX-Refresh"] == "true"
-    client.post(response.url, {"action": "commit"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, {"action": "commit"})
+        client.post(response.url, {"action": "commit"})  # a double click saves once
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.COMMITTED and Member.objects.count() == 1
 
