@@ -350,3 +350,10 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ConsentForm(forms.Form):
+    consenter_name = forms.CharField(label=_("Nama pemberi persetujuan"), max_length=150)
+    purpose = forms.ChoiceField(label=_("Tujuan"), choices=choices.ConsentPurpose.choices)
+    notice_version = forms.CharField(label=_("Versi pemberitahuan privasi"), max_length=20, initial="v1")
+    consented_on = forms.DateField(label=_("Tanggal persetujuan"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -115,6 +115,19 @@ def household_members(*, household: Household) -> list[Member]:
     return list(household.members.order_by("-is_active", "relationship", "birth_date", "pk"))
 
 
+def household_consents(*, household: Household) -> list:
+    return list(household.consents.select_related("member").order_by("-consented_on", "-pk"))
+
+
+def consent_get_for_user(*, user, pk):
+    from beneficiaries.models import Consent
+
+    consent = Consent.objects.select_related("household").filter(pk=pk).first()
+    if consent is None or not Household.objects.visible_to(user).filter(pk=consent.household_id).exists():
+        raise Http404
+    return consent
+
+
 def member_get_for_user(*, user, pk) -> Member:
     try:
         return Member.objects.visible_to(user).select_related("household", "household__kelurahan").get(pk=pk)

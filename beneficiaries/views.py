@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from beneficiaries import exporting, importing, selectors, services
 from beneficiaries.forms import (
+    ConsentForm,
     DeactivateForm,
     DuplicateDecisionForm,
     HouseholdForm,
@@ -130,6 +131,9 @@ class HouseholdDetailView(RegistryPermissionMixin, View):
             "household": household,
             "members": members,
             "history": selectors.household_history(household=household, members=members),
+            "consents": selectors.household_consents(household=household),
+            "consent_form": ConsentForm(initial={"consented_on": timezone.localdate()}),
+            "can_consent": user.has_perm("beneficiaries.add_consent"),
             "panels": panels_for(model_label="beneficiaries.Household", viewer=user, obj=household),
             "revealed": revealed,
             "can_reveal": user.has_perm("beneficiaries.reveal_nik"),
@@ -549,3 +553,38 @@ class ImportDetailView(RegistryPermissionMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(reverse("beneficiaries:import_detail", args=[batch.pk]))
+
+
+# --- Consent --------------------------------------------------------------------------------------------
+
+
+class ConsentCreateView(RegistryPermissionMixin, View):
+    permission_required = "beneficiaries.add_consent"
+
+    def post(self, request, pk):
+        household = selectors.household_get_for_user(user=request.user, pk=pk)
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.consent_record(actor=request.user, household=household, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Persetujuan dicatat."))
+        else:
+            messages.error(request, _("Persetujuan belum lengkap: isi nama, tujuan, versi dan tanggal."))
+        return redirect("beneficiaries:household_detail", pk=household.pk)
+
+
+class ConsentWithdrawView(RegistryPermissionMixin, View):
+    permission_required = "beneficiaries.change_consent"
+
+    def post(self, request, pk):
+        consent = selectors.consent_get_for_user(user=request.user, pk=pk)
+        try:
+            services.consent_withdraw(actor=request.user, consent=consent, withdrawn_on=timezone.localdate())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Persetujuan ditarik."))
+        return redirect("beneficiaries:household_detail", pk=consent.household_id)

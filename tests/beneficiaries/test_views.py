@@ -373,3 +373,23 @@ def test_history_is_shown_in_indonesian(client_for, user_kelurahan, rt_keramasan
         client_for(user_kelurahan).get(reverse("beneficiaries:household_detail", args=[household.pk])).content.decode()
     )
     assert "pendaftaran keluarga" in content and "dibuat" in content
+
+
+def test_consent_record_and_withdraw_views(client_for, user_kelurahan, user_kelurahan_other, household_keramasan):
+    from beneficiaries.models import Consent
+
+    client = client_for(user_kelurahan)
+    url = reverse("beneficiaries:consent_create", args=[household_keramasan.pk])
+    response = client.post(
+        url,
+        {"consenter_name": "Budi Santoso", "purpose": "registri", "notice_version": "v1", "consented_on": "2026-11-01"},
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert consent.recorded_by == user_kelurahan
+    withdraw = reverse("beneficiaries:consent_withdraw", args=[consent.pk])
+    assert client_for(user_kelurahan_other).post(withdraw).status_code == 404
+    client.post(withdraw)
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    assert client_for(user_kelurahan_other).post(url, {"consenter_name": "x"}).status_code == 404
