@@ -16,6 +16,7 @@ import csv
 import datetime
 import hashlib
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -583,35 +584,44 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
 def _check_against_registry(batch: ImportBatch, actor) -> None:
     """NIK held by a member of another KK, and KK numbers of households the uploader may not see.
 
-    Two set-based queries joined against the staging rows, whatever the size of the file (a Python loop
-    with `IN (...)` lists of 5,000 numbers cost half of the validation time at 40,000 rows)."""
+    Set-based: each check is one UPDATE of the staging rows joined to the registry, whatever the size of the
+    file (a Python loop with `IN (...)` lists and a CASE-per-row bulk_update cost most of the validation)."""
     accepted = ImportRow.objects.filter(batch=batch, is_accepted=True)
-    nik_elsewhere = accepted.exclude(nik="").filter(
-        Exists(Member.objects.active().filter(nik=OuterRef("nik")).exclude(household__kk_number=OuterRef("kk_number")))
-    )
-    flagged: dict[int, list] = {}
-    for pk in nik_elsewhere.values_list("pk", flat=True):
-        flagged.setdefault(pk, []).append(
+    checks = [
+        (
+            accepted.exclude(nik="").filter(
+                Exists(
+                    Member.objects.active()
+                    .filter(nik=OuterRef("nik"))
+                    .exclude(household__kk_number=OuterRef("kk_number"))
+                )
+            ),
             {
                 "column": "nik",
                 "message": _(
                     "NIK sudah terdaftar pada keluarga dengan nomor KK lain; pindahkan anggota lewat menu Pindah KK."
                 ),
-            }
+            },
         )
+    ]
     scope = actor.kelurahan_scope() if actor is not None else None
     if scope is not None:
         hidden = Household.objects.active().filter(kk_number=OuterRef("kk_number")).exclude(kelurahan_id__in=scope)
-        for pk in accepted.filter(Exists(hidden)).values_list("pk", flat=True):
-            flagged.setdefault(pk, []).append(
-                {"column": "no_kk", "message": _("Nomor KK sudah terdaftar di kelurahan di luar wilayah tugas Anda.")}
+        checks.append(
+            (
+                accepted.filter(Exists(hidden)),
+                {"column": "no_kk", "message": _("Nomor KK sudah terdaftar di kelurahan di luar wilayah tugas Anda.")},
             )
-    if flagged:
-        rows = list(ImportRow.objects.filter(pk__in=flagged))
-        for row in rows:
-            row.errors = row.errors + flagged[row.pk]
-            row.is_accepted = False
-        ImportRow.objects.bulk_update(rows, ["errors", "is_accepted"], batch_size=BATCH)
+        )
+    for rows, error in checks:
+        ids = list(rows.values_list("pk", flat=True))
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE beneficiaries_importrow SET errors = errors || %s::jsonb, is_accepted = false "
+                    "WHERE id = ANY(%s)",
+                    [json.dumps([error]), ids],
+                )
 
 
 # --- Commit ---------------------------------------------------------------------------------------------
