@@ -32,6 +32,9 @@ def pct(value) -> str:
 @register.filter
 def progress_value(value) -> str:
     """A number for <progress value="...">, always with a dot."""
-    if value is None:
+    if value is None or value == "":
         return "0"
-    return f"{Decimal(value):f}"
+    try:
+        return f"{Decimal(value):f}"
+    except (ArithmeticError, ValueError, TypeError):  # a missing attribute renders as "" or an object
+        return "0"
