@@ -103,3 +103,29 @@ def test_roles_without_registry_access_get_403(client_for, user_lembaga, user_pi
         client = client_for(user)
         assert client.get(reverse("beneficiaries:household_list")).status_code == 403
         assert client.get(reverse("beneficiaries:household_detail", args=[household_keramasan.pk])).status_code == 403
+
+
+#: every registry URL that takes an id -> the test that shows an out-of-scope user gets 403/404
+ACCESS_TESTS = {
+    "household_detail": "test_household_urls_404_out_of_scope",
+    "household_update": "test_household_urls_404_out_of_scope",
+    "household_deactivate": "test_household_urls_404_out_of_scope",
+    "household_reveal": "test_household_urls_404_out_of_scope",
+    "member_move": "test_member_urls_404_out_of_scope",
+    "member_deactivate": "test_member_urls_404_out_of_scope",
+    "member_subject_request": "test_member_urls_404_out_of_scope",
+    "consent_create": "test_views.py::test_consent_record_and_withdraw_views",
+    "consent_withdraw": "test_views.py::test_consent_record_and_withdraw_views",
+    "duplicate_detail": "test_duplicate_review_out_of_scope_is_404",
+    "import_detail": "test_importing.py::test_import_batches_are_private_to_their_uploader",
+}
+
+
+def test_every_registry_url_with_an_id_has_an_access_test():
+    """S2 for this app (tests/security/test_access_matrix.py relies on it): a new URL with an id fails here."""
+    from django.urls import URLPattern, get_resolver
+
+    resolver = get_resolver()
+    registry = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "beneficiaries")
+    with_ids = {p.name for p in registry.url_patterns if isinstance(p, URLPattern) and p.pattern.converters}
+    assert with_ids == set(ACCESS_TESTS)
