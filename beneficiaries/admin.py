@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventModelAdmin  # noqa: F401 - pghistory.admin is installed; events browse there
 
@@ -36,6 +38,19 @@ class MemberAdminForm(forms.ModelForm):
         return value
 
 
+def history_link(obj, method: str = "tracks"):
+    """Link to pghistory's event browser for this object (for a household, its members' events too)."""
+    if obj is None or obj.pk is None:
+        return "-"
+    try:
+        url = reverse("admin:pghistory_events_changelist")
+    except NoReverseMatch:
+        return "-"
+    return format_html(
+        '<a href="{}?obj={}:{}&amp;method={}">{}</a>', url, obj._meta.label, obj.pk, method, _("Lihat riwayat")
+    )
+
+
 class MemberInline(admin.TabularInline):
     model = Member
     fields = ["full_name", "relationship", "sex", "birth_date", "is_active"]
@@ -56,13 +71,17 @@ class HouseholdAdmin(admin.ModelAdmin):
     search_fields = ["=kk_number", "address", "members__full_name", "=members__nik"]
     autocomplete_fields = ["kelurahan", "rt"]
     list_select_related = ["kelurahan", "rt"]
-    readonly_fields = ["card_token", "created_at", "updated_at", "created_by", "kelurahan"]
+    readonly_fields = ["card_token", "created_at", "updated_at", "created_by", "kelurahan", "history"]
     show_full_result_count = False  # no COUNT(*) over a million rows
     inlines = [MemberInline]
 
     @admin.display(description=_("nomor KK"), ordering="kk_number")
     def masked_kk(self, obj):
         return mask_number(obj.kk_number)
+
+    @admin.display(description=_("riwayat perubahan"))
+    def history(self, obj):
+        return history_link(obj, "references")
 
     def has_add_permission(self, request):
         # A Keluarga is registered with its members in one step: the portal's registration form does that.
@@ -87,6 +106,11 @@ class MemberAdmin(admin.ModelAdmin):
     autocomplete_fields = ["household"]
     list_select_related = ["household"]
     show_full_result_count = False
+    readonly_fields = ["history"]
+
+    @admin.display(description=_("riwayat perubahan"))
+    def history(self, obj):
+        return history_link(obj)
 
     @admin.display(description=_("NIK"), ordering="nik")
     def masked_nik(self, obj):

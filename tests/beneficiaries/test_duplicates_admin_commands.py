@@ -103,3 +103,15 @@ def test_admin_search_and_writes_go_through_services(client_for, user_admin, hou
     assert response.status_code == 302
     wife.refresh_from_db()
     assert wife.full_name == "Siti Aminah Baru"
+
+
+def test_admin_change_pages_link_to_history(client_for, user_admin, household_keramasan):
+    client = client_for(user_admin)
+    response = client.get(reverse("admin:beneficiaries_household_change", args=[household_keramasan.pk]))
+    content = response.content.decode()
+    assert f"obj=beneficiaries.Household:{household_keramasan.pk}" in content
+    history = client.get(
+        reverse("admin:pghistory_events_changelist"),
+        {"obj": f"beneficiaries.Household:{household_keramasan.pk}", "method": "references"},
+    )
+    assert history.status_code == 200
