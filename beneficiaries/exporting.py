@@ -88,10 +88,10 @@ class _Echo:
         return value
 
 
-def csv_stream(rows: Iterable[list]) -> Iterator[str]:
+def csv_stream(rows: Iterable[list], *, header: list[str] | None = None) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # BOM: Excel on Windows opens UTF-8 correctly only with it
-    yield writer.writerow(export_header())
+    yield writer.writerow(header or export_header())
     for row in rows:
         yield writer.writerow(row)
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("impor/", views.ImportListView.as_view(), name="import_list"),
     path("impor/templat/", views.ImportTemplateView.as_view(), name="import_template"),
     path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path("impor/<int:pk>/ditolak.csv", views.ImportRejectedCsvView.as_view(), name="import_rejected"),
 ]

@@ -588,3 +588,24 @@ class ConsentWithdrawView(RegistryPermissionMixin, View):
         else:
             messages.success(request, _("Persetujuan ditarik."))
         return redirect("beneficiaries:household_detail", pk=consent.household_id)
+
+
+class ImportRejectedCsvView(RegistryPermissionMixin, View):
+    """Every rejected row with its reasons (the page shows the first 500), as CSV for the uploader to fix."""
+
+    permission_required = "beneficiaries.add_importbatch"
+
+    def get(self, request, pk):
+        batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
+
+        def rows():
+            for row in importing.import_rows_rejected(batch).iterator(chunk_size=2000):
+                for error in row.errors:
+                    yield [row.row_number, error["column"], exporting.neutralise(error["message"])]
+
+        response = StreamingHttpResponse(
+            exporting.csv_stream(rows(), header=[_("Baris"), _("Kolom"), _("Masalah")]),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="impor-{batch.pk}-ditolak.csv"'
+        return response

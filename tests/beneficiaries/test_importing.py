@@ -261,10 +261,13 @@ def test_import_views_upload_progress_preview_commit(
 
 
 def test_import_batches_are_private_to_their_uploader(client_for, user_kelurahan, user_kelurahan_other, rts):
-    batch = run(user_kelurahan, csv_bytes([row(1)]))
-    assert (
-        client_for(user_kelurahan_other).get(reverse("beneficiaries:import_detail", args=[batch.pk])).status_code == 404
-    )
+    batch = run(user_kelurahan, csv_bytes([row(1), row(2, nik="=1+2", rel="4", no_rumah="1")]))
+    for name in ("beneficiaries:import_detail", "beneficiaries:import_rejected"):
+        assert client_for(user_kelurahan_other).get(reverse(name, args=[batch.pk])).status_code == 404
+    response = client_for(user_kelurahan).get(reverse("beneficiaries:import_rejected", args=[batch.pk]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert body.splitlines()[0] == "Baris,Kolom,Masalah"
+    assert "3,nik," in body
 
 
 def test_import_households_command_dry_run_and_commit(tmp_path, rts, capsys):

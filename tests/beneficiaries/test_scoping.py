@@ -118,6 +118,7 @@ ACCESS_TESTS = {
     "consent_withdraw": "test_views.py::test_consent_record_and_withdraw_views",
     "duplicate_detail": "test_duplicate_review_out_of_scope_is_404",
     "import_detail": "test_importing.py::test_import_batches_are_private_to_their_uploader",
+    "import_rejected": "test_importing.py::test_import_batches_are_private_to_their_uploader",
 }
 
 
