@@ -11,7 +11,10 @@ def _sees_support(user) -> bool:
 
 def register_all() -> None:
     from aid_distribution import selectors
+    from beneficiaries import merging
     from core import navigation, panels, stats
+
+    merging.register_member_handler("aid_distribution.members", move_member)
 
     navigation.register_menu(
         group=("bantuan", _("Bantuan"), "box-seam"),
@@ -45,3 +48,11 @@ def register_all() -> None:
         order=40,
         counter=selectors.deliveries_this_month_by_kelurahan,
     )
+
+
+def move_member(from_member, to_member) -> None:
+    """A registry merge: deliveries received and support cases follow the kept member record."""
+    from aid_distribution.models import Delivery, SupportCase
+
+    Delivery.objects.filter(recipient_member=from_member).update(recipient_member=to_member)
+    SupportCase.objects.filter(member=from_member).update(member=to_member)

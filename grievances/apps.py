@@ -37,8 +37,11 @@ class GrievancesConfig(AppConfig):
     }
 
     def ready(self):
+        from beneficiaries import merging as registry_merging
         from core import navigation, panels, stats
-        from grievances import selectors
+        from grievances import merging, selectors
+
+        registry_merging.register_member_handler("grievances.members", merging.move_member)
 
         navigation.register_menu(
             group=("pengaduan", _("Pengaduan"), "megaphone"),

@@ -50,8 +50,11 @@ class ProgramsConfig(AppConfig):
     }
 
     def ready(self):
+        from beneficiaries import merging as registry_merging
         from core import navigation, panels, stats
-        from programs import selectors
+        from programs import merging, selectors
+
+        registry_merging.register_member_handler("programs.members", merging.move_member)
 
         navigation.register_menu(
             group=("program", _("Program"), "mortarboard"),
