@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from reports import services
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, open_menu, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.reports import known_registry
 
@@ -21,7 +21,7 @@ def test_staff_requests_a_report_waits_and_downloads_the_xlsx(page, live_server)
     known_registry()
     UserFactory(username="e2e.laporan", role=Role.STAF_KECAMATAN)
     login(page, live_server, "e2e.laporan", PASSWORD)
-    page.click("[data-menu=reports]")
+    open_menu(page, "reports")
     page.wait_for_url("**/laporan/")
     page.select_option("select[name=report_type]", "bulanan")
     page.select_option("select[name=month]", index=0)  # the current month: the hand-built registry is in it
@@ -47,7 +47,7 @@ def test_pimpinan_dashboard_draws_charts_and_filters(page, live_server):
     services.dashboard_refresh()
     UserFactory(username="e2e.camat", role=Role.PIMPINAN)
     login(page, live_server, "e2e.camat", PASSWORD)
-    page.click("[data-menu=dashboard]")
+    open_menu(page, "dashboard")
     page.wait_for_selector("[data-testid=headlines]")
     assert page.locator("[data-figure=households]").inner_text().strip() == "4"
     # Chart.js drew on every canvas (a drawn canvas has a non-zero size set by Chart.js).

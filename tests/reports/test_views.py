@@ -205,7 +205,7 @@ def test_hitung_ulang_enqueues_the_refresh_for_staff_only(
 def test_menu_entries_follow_permissions(client_for, user_kecamatan, user_kelurahan, user_lembaga, user_pimpinan):
     from core.navigation import menu_for
 
-    keys = lambda user: {item.key for item in menu_for(user)}  # noqa: E731
+    keys = lambda user: {item.key for entry in menu_for(user) for item in entry.items}  # noqa: E731
     assert {"reports", "dashboard"} <= keys(user_kecamatan)
     assert {"reports", "dashboard"} <= keys(user_pimpinan)
     assert "reports" in keys(user_kelurahan) and "dashboard" not in keys(user_kelurahan)
