@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventModelAdmin  # noqa: F401 - pghistory.admin is installed; events browse there
 
 from beneficiaries import services
-from beneficiaries.models import AccessEvent, Consent, DuplicateFlag, Household, ImportBatch, ImportRow, Member
+from beneficiaries.models import Consent, DuplicateFlag, Household, ImportBatch, ImportRow, Member
 from beneficiaries.validators import mask_number, normalise_number
 
 
@@ -139,20 +139,6 @@ class ConsentAdmin(admin.ModelAdmin):
     list_filter = ["purpose", "notice_version"]
     search_fields = ["consenter_name"]
     autocomplete_fields = ["household", "member"]
-
-
-@admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "action", "object_label", "ip"]
-    list_filter = ["action"]
-    search_fields = ["object_label", "user__username"]
-    readonly_fields = ["created_at", "user", "action", "object_label", "ip"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DuplicateFlag)

@@ -25,7 +25,7 @@ class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
     verbose_name = _("Registri penerima manfaat")
     role_permissions = {
-        "staf_kecamatan": [*_STAFF_COMMON, "reveal_nik", "handle_subject_request", "view_accessevent"],
+        "staf_kecamatan": [*_STAFF_COMMON, "reveal_nik", "handle_subject_request"],
         "staf_kelurahan": list(_STAFF_COMMON),
     }
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import choices
-from beneficiaries.models import AccessEvent, Household, ImportBatch, ImportRow, Member
+from beneficiaries.models import Household, ImportBatch, ImportRow, Member
 from beneficiaries.validators import normalise_number, validate_kk, validate_nik
 from core import history
 from core.models import RT, Kelurahan
@@ -324,9 +324,10 @@ def import_batch_create(*, actor, uploaded_file, name: str | None = None) -> Imp
     # The stored name carries no personal data (style.md: no NIK/KK in file names).
     batch.file.save(f"{digest[:16]}.{kind}", ContentFile(raw), save=False)
     batch.save()
-    AccessEvent.objects.create(
-        user=actor, action=AccessEvent.Action.IMPORT, object_label=f"ImportBatch #{batch.pk} {name}"[:200]
-    )
+    from beneficiaries.services import access_event_record
+    from core.models import AuditAction
+
+    access_event_record(actor=actor, action=AuditAction.IMPORT, object_label=f"ImportBatch #{batch.pk}", obj=batch)
     return batch
 
 
@@ -662,7 +663,7 @@ def _plan(batch: ImportBatch, *, dry: bool, actor=None) -> dict:
 
 def _any(column: str, values: list[str]):
     """`column = ANY(%s)` with one array parameter: Django's `__in` prepares each of thousands of values."""
-    return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))  # noqa: S611 - constant column
+    return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))  # noqa: S611  # nosec B611 - the column is a constant of ours, values are a parameter
 
 
 def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, dry: bool, actor) -> None:

@@ -143,6 +143,7 @@ class Household(TimeStampedModel):
             ("reveal_nik", _("Dapat menampilkan NIK dan nomor KK lengkap")),
             ("view_sensitive", _("Dapat melihat data pribadi spesifik (disabilitas, penyakit, anak)")),
             ("export_household", _("Dapat mengekspor daftar keluarga")),
+            ("handle_subject_request", _("Dapat melayani permintaan subjek data (UU PDP)")),
         ]
         constraints = [
             # One active household per KK number; removed ones keep their number for history.
@@ -293,42 +294,6 @@ class Consent(TimeStampedModel):
 
     def __str__(self):
         return f"{self.consenter_name} · {self.get_purpose_display()}"
-
-
-class AccessEvent(models.Model):
-    """Who revealed, exported or handed out personal data (quality.md S10). Never holds a full NIK or KK.
-
-    Minimal on purpose: the security issue will generalise it into an app-wide audit log.
-    """
-
-    class Action(models.TextChoices):
-        REVEAL_NIK = "reveal_nik", _("Menampilkan NIK/KK lengkap")
-        EXPORT = "export", _("Ekspor daftar keluarga")
-        SUBJECT_REQUEST = "subject_request", _("Permintaan subjek data")
-        IMPORT = "import", _("Impor data keluarga")
-        MERGE = "merge", _("Penggabungan data ganda")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pengguna"),
-    )
-    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
-    object_label = models.CharField(_("objek"), max_length=200)
-    ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
-    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("catatan akses data")
-        verbose_name_plural = _("catatan akses data")
-        ordering = ["-created_at"]
-        permissions = [("handle_subject_request", _("Dapat melayani permintaan subjek data (UU PDP)"))]
-
-    def __str__(self):
-        return f"{self.get_action_display()} · {self.object_label}"
 
 
 class DuplicateFlagQuerySet(ScopedQuerySet):

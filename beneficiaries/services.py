@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import choices, merging
-from beneficiaries.models import AccessEvent, Consent, DuplicateFlag, Household, Member
+from beneficiaries.models import Consent, DuplicateFlag, Household, Member
 from beneficiaries.validators import mask_number, nik_crosscheck, normalise_number
 from core import history
+from core.models import AuditAction
 
 HOUSEHOLD_EDITABLE = [
     "kk_number",
@@ -449,9 +450,13 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date) ->
 # --- Access events ---------------------------------------------------------------------------------------
 
 
-def access_event_record(*, actor, action: str, object_label: str, ip: str | None = None) -> AccessEvent:
-    """Reveal, export, data-subject request: who, what, when, from where; never a full NIK (S10)."""
-    return AccessEvent.objects.create(user=actor, action=action, object_label=object_label[:200], ip=ip or None)
+def access_event_record(*, actor, action: str, object_label: str, ip: str | None = None, obj=None):
+    """Writes to the one security audit log (core.audit, quality.md S10); never a full NIK or KK."""
+    from core.audit import audit_event
+
+    return audit_event(
+        action=action, actor=actor, obj=obj, ip_address=ip or None, detail={"keterangan": object_label[:200]}
+    )
 
 
 # --- Duplicates ------------------------------------------------------------------------------------------
@@ -510,5 +515,7 @@ def duplicate_merge(*, actor, flag: DuplicateFlag, keep: Member, note: str = "")
         DuplicateFlag.objects.open().filter(other=drop).update(
             status=DuplicateFlag.Status.DISMISSED, note=_("anggota sudah digabung")
         )
-    access_event_record(actor=actor, action=AccessEvent.Action.MERGE, object_label=f"Member #{drop.pk} -> #{keep.pk}")
+    access_event_record(
+        actor=actor, action=AuditAction.MERGE, object_label=f"Member #{drop.pk} -> #{keep.pk}", obj=keep
+    )
     return keep

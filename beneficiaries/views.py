@@ -28,8 +28,9 @@ from beneficiaries.forms import (
     MemberMoveForm,
     SearchForm,
 )
-from beneficiaries.models import AccessEvent, Household, Member
+from beneficiaries.models import Household, Member
 from beneficiaries.tasks import commit_import_batch_task, validate_import_batch_task
+from core.models import AuditAction
 from core.panels import panels_for
 
 
@@ -156,8 +157,9 @@ class HouseholdRevealView(HouseholdDetailView):
         household = selectors.household_get_for_user(user=request.user, pk=pk)
         services.access_event_record(
             actor=request.user,
-            action=AccessEvent.Action.REVEAL_NIK,
+            action=AuditAction.NIK_REVEAL,
             object_label=f"Household #{household.pk}",
+            obj=household,
             ip=client_ip(request),
         )
         return self.render_page(request, household, revealed=True)
@@ -173,8 +175,9 @@ class SubjectRequestView(RegistryPermissionMixin, View):
         record = exporting.subject_record(member)
         services.access_event_record(
             actor=request.user,
-            action=AccessEvent.Action.SUBJECT_REQUEST,
+            action=AuditAction.DATA_SUBJECT_REQUEST,
             object_label=f"Member #{member.pk}",
+            obj=member,
             ip=client_ip(request),
         )
         stamp = timezone.localdate().strftime("%Y%m%d")
@@ -411,7 +414,7 @@ class HouseholdExportView(RegistryPermissionMixin, View):
         summary = ", ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v and k not in ("format", "reveal"))
         services.access_event_record(
             actor=request.user,
-            action=AccessEvent.Action.EXPORT,
+            action=AuditAction.EXPORT,
             object_label=f"{fmt} {'lengkap' if reveal else 'tersamar'} [{summary}]",
             ip=client_ip(request),
         )

@@ -90,6 +90,7 @@ class AuditAction(models.TextChoices):
     DATA_SUBJECT_REQUEST = "data_subject_request", _("Permintaan subjek data")
     SUPPORT_CASE_OPEN = "support_case_open", _("Membuka kasus dukungan psikososial")
     IMPORT = "import", _("Impor data")
+    MERGE = "merge", _("Penggabungan data ganda")
     OTHER = "other", _("Lainnya")
 
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from beneficiaries import choices
 from beneficiaries.exporting import neutralise
-from beneficiaries.models import AccessEvent
+from core.models import AuditEvent as AccessEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,8 @@ def test_csv_export_is_streamed_masked_neutralised_and_logged(client_for, user_k
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert head.nik not in body and head.nik[:4] + "********" + head.nik[-4:] in body
     assert "'=HYPERLINK" in body and "'+62 Jl. Rumus" in body
-    event = AccessEvent.objects.get()
-    assert event.action == "export" and "tersamar" in event.object_label
+    event = AccessEvent.objects.get(action="export")
+    assert "tersamar" in event.detail["keterangan"]
 
 
 def test_xlsx_export_reveals_only_with_permission(client_for, user_kecamatan, household_keramasan):
@@ -44,9 +44,9 @@ def test_xlsx_export_reveals_only_with_permission(client_for, user_kecamatan, ho
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Nomor KK"
     assert head.nik in [r[6] for r in rows[1:]]
-    assert "lengkap" in AccessEvent.objects.get().object_label
+    assert "lengkap" in AccessEvent.objects.get(action="export").detail["keterangan"]
 
 
 def test_export_refused_without_permission(client_for, user_pimpinan):
     assert client_for(user_pimpinan).post(EXPORT, {"format": "csv"}).status_code == 403
-    assert not AccessEvent.objects.exists()
+    assert not AccessEvent.objects.filter(action="export").exists()

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beneficiaries import choices
-from beneficiaries.models import AccessEvent, Household
+from beneficiaries.models import Household
+from core.models import AuditEvent
 from tests.beneficiaries.conftest import member_data
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory, make_kk, make_nik
 from tests.helpers import assert_queries
@@ -169,9 +170,10 @@ def test_reveal_is_post_only_logged_and_shows_full_nik_once(client_for, user_kec
     assert client.get(url).status_code == 302
     response = client.post(url, REMOTE_ADDR="10.1.2.3")
     assert head.nik in response.content.decode()
-    event = AccessEvent.objects.get()
-    assert event.action == "reveal_nik" and event.user == user_kecamatan and event.ip == "10.1.2.3"
-    assert head.nik not in event.object_label
+    event = AuditEvent.objects.get(action="nik_reveal")
+    assert event.actor == user_kecamatan and event.ip_address == "10.1.2.3"
+    assert (event.object_type, event.object_id) == ("beneficiaries.Household", str(household_keramasan.pk))
+    assert head.nik not in str(event.detail)
     detail = client.get(reverse("beneficiaries:household_detail", args=[household_keramasan.pk]))
     assert head.nik not in detail.content.decode()
 
@@ -179,7 +181,7 @@ def test_reveal_is_post_only_logged_and_shows_full_nik_once(client_for, user_kec
 def test_reveal_refused_without_permission(client_for, user_kelurahan, household_keramasan):
     url = reverse("beneficiaries:household_reveal", args=[household_keramasan.pk])
     assert client_for(user_kelurahan).post(url).status_code == 403
-    assert not AccessEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action="nik_reveal").exists()
 
 
 def test_search_by_nik_is_post_and_finds_member(client_for, user_kelurahan, household_keramasan):
@@ -340,7 +342,7 @@ def test_subject_request_downloads_and_logs(client_for, user_kecamatan, user_kel
     assert response.json()["anggota"]["nik"] == head.nik
     response = client_for(user_kecamatan).post(url, {"format": "xlsx"})
     assert response.status_code == 200
-    assert AccessEvent.objects.filter(action="subject_request").count() == 2
+    assert AuditEvent.objects.filter(action="data_subject_request").count() == 2
 
 
 def test_home_page_shows_registry_counts_only_to_registry_roles(
