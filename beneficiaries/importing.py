@@ -663,7 +663,8 @@ def _plan(batch: ImportBatch, *, dry: bool, actor=None) -> dict:
 
 def _any(column: str, values: list[str]):
     """`column = ANY(%s)` with one array parameter: Django's `__in` prepares each of thousands of values."""
-    return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))  # noqa: S611  # nosec B611 - the column is a constant of ours, values are a parameter
+    # (the column name is a constant of ours; the values travel as one parameter)
+    return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))  # noqa: S611  # nosec B611
 
 
 def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, dry: bool, actor) -> None:
