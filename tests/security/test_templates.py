@@ -34,3 +34,13 @@ def test_no_safe_filter_or_mark_safe_on_user_data():
         if "mark_safe(" in path.read_text():
             offenders.append(str(path.relative_to(BASE)))
     assert offenders == []
+
+
+def test_no_csrf_exempt_anywhere():
+    """S6: no view opts out of CSRF; the API's token views are exempt by DRF only for token requests."""
+    offenders = [
+        str(path.relative_to(BASE))
+        for path in BASE.rglob("*.py")
+        if not any(part in {".venv", ".data", "tests"} for part in path.parts) and "csrf_exempt" in path.read_text()
+    ]
+    assert offenders == []
