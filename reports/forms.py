@@ -38,8 +38,8 @@ class ReportRequestForm(forms.Form):
         self.helper.layout = Layout(
             Row(
                 Column("report_type", css_class="col-md-4"),
-                Column("month", css_class="col-md-3"),
-                Column("kelurahan", css_class="col-md-3"),
+                Column("month", css_class="col-md-2"),
+                Column("kelurahan", css_class="col-md-4"),
                 Column(
                     Submit("submit", _("Buat laporan"), css_class="w-100 report-submit"),
                     css_class="col-md-2 d-flex align-items-end mb-3",
