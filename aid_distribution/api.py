@@ -15,6 +15,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -132,6 +133,23 @@ class DeliverySerializer(serializers.ModelSerializer):
             "recorded_by",
             "recorded_at",
         ]
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    photo = serializers.FileField(
+        help_text="Foto bukti penyerahan (JPEG, PNG, atau WEBP; diperiksa dari isinya, maksimal 5 MB)."
+    )
+
+
+class DeliveryPhotoSerializer(serializers.ModelSerializer):
+    has_photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "client_uuid", "has_photo"]
+
+    def get_has_photo(self, obj) -> bool:
+        return bool(obj.photo)
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -369,3 +387,39 @@ class DeliveryBatchAPIView(APIView):
             }
         record = getattr(result, "delivery", None) or result.visit
         return {**base, "status": "created" if result.created else "duplicate", "id": record.pk}
+
+
+class DeliveryPhotoAPIView(APIView):
+    """The proof photo of a delivery already recorded (by `client_uuid`), sent after it by the offline app.
+
+    201 stored; 200 the delivery already has its photo (a resend: nothing changed, the first photo is kept);
+    400 not an image by its content, or too big; 404 no such delivery in your institution.
+    """
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={
+            201: DeliveryPhotoSerializer,
+            200: OpenApiResponse(DeliveryPhotoSerializer, description="Foto sudah ada; tidak ada yang diubah."),
+            400: OpenApiResponse(description="Berkas bukan gambar, atau terlalu besar (kesalahan pada `photo`)."),
+            404: OpenApiResponse(description="Penyerahan tidak ditemukan di lembaga Anda."),
+        },
+    )
+    def post(self, request, client_uuid):
+        delivery = get_object_or_404(Delivery.objects.visible_to(request.user).distinct(), client_uuid=client_uuid)
+        serializer = PhotoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = services.delivery_attach_photo(
+                user=request.user, delivery=delivery, photo=serializer.validated_data["photo"]
+            )
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc))
+        except ValidationError as exc:
+            return Response(_validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            DeliveryPhotoSerializer(result.delivery).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )

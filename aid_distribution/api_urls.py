@@ -11,5 +11,6 @@ router.register("rounds", api.RoundViewSet, basename="aid-round")
 urlpatterns = [
     path("deliveries/", api.DeliveryCreateAPIView.as_view(), name="aid-delivery-create"),
     path("deliveries/batch/", api.DeliveryBatchAPIView.as_view(), name="aid-delivery-batch"),
+    path("deliveries/<uuid:client_uuid>/photo/", api.DeliveryPhotoAPIView.as_view(), name="aid-delivery-photo"),
     *router.urls,
 ]

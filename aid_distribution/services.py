@@ -331,6 +331,49 @@ def delivery_photo_name(delivery: Delivery) -> str:
     return f"{delivery.client_uuid}.jpg"
 
 
+def delivery_photo_clean(photo):
+    """The portal's own photo check (`DeliveryForm.clean_photo`: by content, JPEG/PNG/WEBP, at most
+    `forms.MAX_PHOTO_BYTES`), run through that form so that the API and the portal accept exactly the same files.
+
+    Raises ValidationError({"photo": [...]}); returns the file rewound.
+    """
+    from aid_distribution.forms import DeliveryForm
+
+    form = DeliveryForm(data={}, files={"photo": photo}, members=[])
+    form.is_valid()  # the other fields are empty and fail: only the photo's verdict matters here
+    errors = form.errors.as_data().get("photo")
+    if errors:
+        raise ValidationError({"photo": errors})
+    cleaned = form.cleaned_data.get("photo")
+    if not cleaned:
+        raise ValidationError({"photo": ValidationError(_("Pilih foto bukti."), code="required")})
+    return cleaned
+
+
+@dataclass(frozen=True)
+class PhotoResult:
+    delivery: Delivery
+    #: False when the delivery already had its photo (a resend): nothing was changed
+    created: bool
+
+
+@transaction.atomic
+def delivery_attach_photo(*, user, delivery: Delivery, photo) -> PhotoResult:
+    """Adds the proof photo sent after the delivery itself (offline app); the first photo is kept.
+
+    The row is locked, so two concurrent uploads for one delivery store exactly one file.
+    """
+    delivery = Delivery.objects.select_for_update().select_related("entitlement__round").get(pk=delivery.pk)
+    if delivery.entitlement.round.institution_id not in member_institution_ids(user):
+        raise PermissionDenied(_("Hanya petugas lembaga ini yang dapat mengunggah foto penyerahan."))
+    if delivery.photo:
+        return PhotoResult(delivery, created=False)
+    photo = delivery_photo_clean(photo)
+    delivery.photo.save(delivery_photo_name(delivery), photo, save=False)
+    delivery.save(update_fields=["photo"])
+    return PhotoResult(delivery, created=True)
+
+
 @dataclass(frozen=True)
 class VisitResult:
     visit: UndeliveredVisit
