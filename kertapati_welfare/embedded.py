@@ -223,7 +223,9 @@ def check_database_url(url: str) -> None:
     import psycopg2
 
     try:
-        config = environ.Env.db_url_config(url)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # django-environ warns before we can say it better
+            config = environ.Env.db_url_config(url)
     except Exception as exc:
         raise LaunchError(f"DATABASE_URL tidak valid ({exc}). Contoh: postgres://postgres@127.0.0.1:5432/kertapati")
     if config.get("ENGINE") != "django.db.backends.postgresql":
@@ -326,6 +328,18 @@ class Services:
         self.registered = False
 
     def __enter__(self) -> Services:
+        # Check what the user gave us before starting anything, so that a bad URL leaves nothing running.
+        if not self.embedded_pg:
+            check_database_url(os.environ["DATABASE_URL"])
+        if not self.embedded_redis and not _redis_ping(os.environ["REDIS_URL"]):
+            raise LaunchError(f"REDIS_URL tidak dapat dihubungi: {_redact(os.environ['REDIS_URL'])}")
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+
+    def _start(self) -> Services:
         if self.embedded_pg or self.embedded_redis:
             with _locked():
                 pids = _read_users()
@@ -338,12 +352,8 @@ class Services:
         if self.embedded_pg:
             os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{PG_PORT}/{PG_DBNAME}"
             ensure_database(os.environ["DATABASE_URL"])
-        else:
-            check_database_url(os.environ["DATABASE_URL"])
         if self.embedded_redis:
             os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
-        elif not _redis_ping(os.environ["REDIS_URL"]):
-            raise LaunchError(f"REDIS_URL tidak dapat dihubungi: {_redact(os.environ['REDIS_URL'])}")
         if self.embedded_pg or self.embedded_redis:
             ENV_FILE.write_text(f"DATABASE_URL={os.environ['DATABASE_URL']}\nREDIS_URL={os.environ['REDIS_URL']}\n")
         return self
