@@ -77,7 +77,8 @@ READ_RECORDS = """async () => {
   });
   db.close();
   return rows.map((r) => ({uuid: r.client_uuid, status: r.status, kind: r.payload.kind,
-                           entitlement: r.payload.entitlement, problem: r.problem, photo: !!r.photo}));
+                           entitlement: r.payload.entitlement, problem: r.problem, photo: !!r.photo,
+                           photo_status: r.photo_status || null, photo_problem: r.photo_problem || null}));
 }"""
 
 
@@ -88,6 +89,16 @@ def pending(page) -> str:
 def wait_pending(page, n: int) -> None:
     page.wait_for_function(
         "n => document.getElementById('pending-count').textContent === String(n)", arg=n, timeout=20_000
+    )
+
+
+def photos_pending(page) -> str:
+    return page.inner_text("[data-testid=photo-pending-count]")
+
+
+def wait_photos_pending(page, n: int) -> None:
+    page.wait_for_function(
+        "n => document.getElementById('photo-pending-count').textContent === String(n)", arg=n, timeout=20_000
     )
 
 
@@ -185,6 +196,7 @@ def test_offline_deliveries_survive_a_reload_and_sync_once(phone_page, live_serv
     page.wait_for_selector("[data-screen=households]:not([hidden])")
     record_not_home(page, entitlements[3])
     assert pending(page) == "Menunggu sinkron: 4"
+    assert page.inner_text("[data-testid=photo-pending-label]") == "Foto menunggu: 1"
     photo = page.evaluate(PHOTO_SIZE)
     assert (photo["width"], photo["height"], photo["type"]) == (1024, 768, "image/jpeg")
     assert photo["bytes"] < len(PHOTO)
@@ -216,8 +228,18 @@ def test_offline_deliveries_survive_a_reload_and_sync_once(phone_page, live_serv
     # Back online: the `online` event sends the queue by itself.
     page.context.set_offline(False)
     wait_pending(page, 0)
-    page.wait_for_selector("[data-group=synced]")
+    # ...then the photo, to the delivery the server now has; the phone keeps no copy of it.
+    wait_photos_pending(page, 0)
+    assert page.locator("[data-testid=photo-pending-label]").is_hidden()
+    page.wait_for_selector("[data-group=synced] [data-testid=photo-state][data-state=uploaded]")
     screenshot(page, "field_07_queue_synced")
+    with_photo = Delivery.objects.get(entitlement=entitlements[2])
+    assert with_photo.photo.name == f"aid/deliveries/{with_photo.client_uuid}.jpg"
+    with with_photo.photo.open("rb") as handle:
+        assert Image.open(handle).size == (1024, 768)
+    assert not any(d.photo for d in Delivery.objects.exclude(pk=with_photo.pk))
+    uploaded = [r for r in page.evaluate(READ_RECORDS) if r["entitlement"] == entitlements[2].pk]
+    assert [(r["photo"], r["photo_status"]) for r in uploaded] == [(False, "uploaded")]
     records = page.evaluate(READ_RECORDS)
     assert sorted(r["status"] for r in records) == ["synced"] * 4
     assert Delivery.objects.count() == 3
@@ -233,6 +255,64 @@ def test_offline_deliveries_survive_a_reload_and_sync_once(phone_page, live_serv
     page.click("[data-testid=sync-btn]")
     page.wait_for_selector("#toast:not([hidden])")
     assert Delivery.objects.count() == 3
+    assert Delivery.objects.get(entitlement=entitlements[2]).photo.name == with_photo.photo.name
+
+
+def test_photo_upload_retried_after_a_server_error_and_a_refused_photo_shown(
+    phone_page, live_server, worker, aid_round
+):
+    page = phone_page
+    open_app(page, live_server)
+    wait_service_worker(page)
+    sign_in(page, "petugas.satu")
+    open_round(page, aid_round)
+    first, second, *_ = list(aid_round.entitlements.order_by("pk"))
+
+    go_offline(page)
+    record_delivery(page, first, photo=True)
+    record_delivery(page, second, photo=True)
+    assert photos_pending(page) == "2"
+
+    answers = {"first": [503, 201], "second": [400]}
+    first_uuid = None
+
+    def photo_route(route):
+        which = "first" if first_uuid and first_uuid in route.request.url else "second"
+        queue = answers[which]
+        answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        if answer == 503:
+            route.fulfill(status=503, json={"detail": "sedang sibuk"})
+        elif answer == 400:
+            route.fulfill(status=400, json={"photo": ["Berkas bukan gambar."]})
+        else:
+            route.continue_()
+
+    first_uuid = next(r["uuid"] for r in page.evaluate(READ_RECORDS) if r["entitlement"] == first.pk)
+    page.route("**/api/v1/aid/deliveries/*/photo/", photo_route)
+    page.context.set_offline(False)
+    wait_pending(page, 0)
+    # The 503 stops the run: both photos still waiting, retried with the backoff.
+    page.wait_for_function("() => document.getElementById('sync-note').textContent.includes('dicoba lagi')")
+    assert Delivery.objects.count() == 2
+    assert not any(d.photo for d in Delivery.objects.all())
+
+    page.click("[data-testid=sync-btn]")
+    wait_photos_pending(page, 0)
+    assert Delivery.objects.get(entitlement=first).photo
+    assert not Delivery.objects.get(entitlement=second).photo
+    page.click("[data-tab=queue]")
+    refused = page.locator("[data-testid=photo-state][data-state=rejected]")
+    refused.wait_for()
+    assert refused.inner_text().strip() == "Foto ditolak server: Berkas bukan gambar."
+    screenshot(page, "field_16_photo_rejected")
+    states = {r["entitlement"]: (r["photo"], r["photo_status"]) for r in page.evaluate(READ_RECORDS)}
+    assert states == {first.pk: (False, "uploaded"), second.pk: (True, "rejected")}
+
+    # The worker drops the refused photo from the phone.
+    page.click("[data-testid=photo-discard]")
+    page.wait_for_function("() => !document.querySelector('[data-testid=photo-state][data-state=rejected]')")
+    states = {r["entitlement"]: (r["photo"], r["photo_status"]) for r in page.evaluate(READ_RECORDS)}
+    assert states[second.pk] == (False, "rejected")
 
 
 def test_household_delivered_by_another_worker_shows_who_and_when(
@@ -264,7 +344,10 @@ def test_household_delivered_by_another_worker_shows_who_and_when(
     problem = page.locator("[data-group=duplicate] [data-testid=problem]")
     problem.wait_for()
     assert re.match(
-        r"Sudah diserahkan oleh petugas\.dua pada \d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB\.", problem.inner_text()
+        # The API gives the colleague's display name (full name, else username).
+        rf"Sudah diserahkan oleh {re.escape(worker_two.get_full_name() or worker_two.username)} pada "
+        r"\d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB\.",
+        problem.inner_text(),
     )
     assert "1 sudah diserahkan petugas lain" in page.inner_text("[data-testid=sync-note]")
     screenshot(page, "field_08_duplicate")

@@ -18,8 +18,9 @@ export function configure(config) {
   urls = config.urls;
 }
 
-async function request(url, { method = 'GET', token = null, body = undefined } = {}) {
+async function request(url, { method = 'GET', token = null, body = undefined, form = undefined } = {}) {
   const headers = { Accept: 'application/json' };
+  // A FormData body sets its own multipart Content-Type (with the boundary).
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Token ${token}`;
   const controller = new AbortController();
@@ -29,7 +30,7 @@ async function request(url, { method = 'GET', token = null, body = undefined } =
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: form !== undefined ? form : (body === undefined ? undefined : JSON.stringify(body)),
       credentials: 'omit',
       cache: 'no-store',
       signal: controller.signal,
@@ -86,4 +87,12 @@ export function cards(token, roundId) {
 
 export function sendBatch(token, items) {
   return request(urls.batch, { method: 'POST', token, body: { items } });
+}
+
+/** The proof photo of a delivery the server already has (by its client_uuid): 201 stored, 200 it had one. */
+export function uploadPhoto(token, clientUuid, blob) {
+  const base = urls.photo || urls.batch.replace(/batch\/$/, '{uuid}/photo/');
+  const form = new FormData();
+  form.append('photo', blob, `${clientUuid}.jpg`);
+  return request(base.replace('{uuid}', encodeURIComponent(clientUuid)), { method: 'POST', token, form });
 }

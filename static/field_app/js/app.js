@@ -9,7 +9,7 @@ import * as db from './db.js';
 import * as fmt from './format.js';
 import * as scanner from './scanner.js';
 import { downscale } from './photo.js';
-import { Syncer } from './sync.js';
+import { Syncer, photoWaiting } from './sync.js';
 import { $, $$, el, icon, setAlert, showScreen, toast } from './ui.js';
 
 const config = JSON.parse(document.getElementById('fa-config').textContent);
@@ -102,18 +102,20 @@ function updateNet() {
 }
 
 async function refreshCounts() {
-  const [pending, rejected, duplicate] = await Promise.all([
-    db.countByIndex('records', 'status', 'pending'),
-    db.countByIndex('records', 'status', 'rejected'),
-    db.countByIndex('records', 'status', 'duplicate'),
-  ]);
+  const records = await db.all('records');
+  const count = (status) => records.filter((r) => r.status === status).length;
+  const [pending, rejected, duplicate] = [count('pending'), count('rejected'), count('duplicate')];
+  // Photos not on the server yet: with a record still waiting, or uploaded after it (sync.js).
+  const photos = records.filter(photoWaiting).length;
   $('#pending-count').textContent = String(pending);
+  $('#photo-pending-count').textContent = String(photos);
+  $('#photo-pending-label').hidden = photos === 0;
   const tab = $('#tab-pending');
   tab.textContent = String(pending + rejected);
   tab.hidden = pending + rejected === 0;
   const notes = [];
   if (syncer.running) notes.push('Mengirim…');
-  else if (syncer.nextAttemptAt && pending) {
+  else if (syncer.nextAttemptAt && (pending || photos)) {
     const at = new Date(syncer.nextAttemptAt).toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
     notes.push(`Gagal terkirim, dicoba lagi ${at.replace(/:/g, '.')}`);
   }
@@ -122,7 +124,7 @@ async function refreshCounts() {
   if (!notes.length && state.lastSync) notes.push(`Sinkron terakhir ${fmt.when(state.lastSync)}`);
   $('#sync-note').textContent = notes.join(' · ');
   $('#sync-btn').disabled = Boolean(syncer.running);
-  return { pending, rejected, duplicate };
+  return { pending, rejected, duplicate, photos };
 }
 
 async function syncNow({ quiet = false } = {}) {
@@ -139,20 +141,22 @@ async function syncNow({ quiet = false } = {}) {
     return null;
   }
   const summary = await syncer.run();
-  if (summary.sent && !summary.error) {
+  if ((summary.sent || summary.photos) && !summary.error) {
     state.lastSync = new Date().toISOString();
     await db.put('meta', { key: 'sync', last_sync_at: state.lastSync });
   }
   await refreshCounts();
-  if (!quiet || summary.sent) {
+  if (!quiet || summary.sent || summary.photos || summary.photosRejected) {
     if (summary.error === 'network' || summary.error === 'server') {
       toast('Sinkron gagal: server tidak dapat dihubungi. Dicoba lagi otomatis.', 'warning');
     } else if (summary.error !== 'auth') {
-      const parts = [`Terkirim: ${summary.synced}`];
+      const parts = summary.sent ? [`Terkirim: ${summary.synced}`] : [];
       if (summary.duplicate) parts.push(`sudah diserahkan petugas lain: ${summary.duplicate}`);
       if (summary.rejected) parts.push(`ditolak: ${summary.rejected}`);
-      toast(summary.sent ? parts.join(' · ') : 'Tidak ada catatan yang menunggu.',
-        summary.rejected || summary.duplicate ? 'warning' : 'success');
+      if (summary.photos) parts.push(`foto terunggah: ${summary.photos}`);
+      if (summary.photosRejected) parts.push(`foto ditolak: ${summary.photosRejected}`);
+      toast(parts.length ? parts.join(' · ') : 'Tidak ada catatan yang menunggu.',
+        summary.rejected || summary.duplicate || summary.photosRejected ? 'warning' : 'success');
     }
   }
   const screen = currentScreen();
@@ -275,12 +279,15 @@ async function onLogin(event) {
 }
 
 async function openLogout() {
-  const { pending, rejected } = await refreshCounts();
+  const { pending, rejected, photos } = await refreshCounts();
   const unsynced = pending + rejected;
   const warning = $('#logout-warning');
-  setAlert(warning, unsynced ? `${unsynced} catatan belum tersinkron akan hilang.` : '');
-  $('#logout-confirm').textContent = unsynced ? 'Tetap keluar dan hapus catatan' : 'Keluar';
-  $('#logout-sync').hidden = !(unsynced && pending && online() && token());
+  const lost = [];
+  if (unsynced) lost.push(`${unsynced} catatan belum tersinkron akan hilang.`);
+  if (photos) lost.push(`${photos} foto belum terunggah akan hilang.`);
+  setAlert(warning, lost.join(' '));
+  $('#logout-confirm').textContent = unsynced || photos ? 'Tetap keluar dan hapus catatan' : 'Keluar';
+  $('#logout-sync').hidden = !((unsynced && pending) || photos) || !(online() && token());
   $('#toast').hidden = true;
   $('#logout-modal').hidden = false;
 }
@@ -339,7 +346,8 @@ async function showRounds() {
 /** A round no longer open (closed, or no longer this worker's): its households and settled records go. */
 async function forgetRound(roundId) {
   await db.removeRound(roundId);
-  const settled = (await db.all('records')).filter((r) => r.round_id === roundId && (r.status === 'synced' || r.status === 'duplicate'));
+  // A photo still to upload keeps its record (the server takes it after the round closes too).
+  const settled = (await db.all('records')).filter((r) => r.round_id === roundId && (r.status === 'synced' || r.status === 'duplicate') && !photoWaiting(r));
   for (const record of settled) await db.remove('records', record.client_uuid);
 }
 
@@ -664,6 +672,8 @@ async function onSave(event) {
     problem: null,
     payload: { client_uuid: clientUuid, entitlement: household.id, ...payload },
     photo: payload.kind === 'delivered' ? state.photo : null,
+    photo_status: payload.kind === 'delivered' && state.photo ? 'pending' : null,
+    photo_problem: null,
     display: {
       head_name: household.head_name,
       address: household.address,
@@ -706,6 +716,12 @@ function recordItem(r) {
   if (r.status === 'rejected') {
     actions.push(el('a', { class: 'btn btn-sm btn-primary', href: `#/perbaiki/${r.client_uuid}` }, icon('pencil'), ' Perbaiki'));
   }
+  if (r.photo && r.photo_status === 'rejected') {
+    actions.push(el('button', {
+      type: 'button', class: 'btn btn-sm btn-outline-secondary', dataset: { testid: 'photo-discard' },
+      onclick: () => discardPhoto(r),
+    }, icon('trash'), ' Hapus foto'));
+  }
   if (r.status === 'rejected' || r.status === 'duplicate') {
     actions.push(el('button', {
       type: 'button', class: 'btn btn-sm btn-outline-secondary',
@@ -718,11 +734,22 @@ function recordItem(r) {
       el('div', { class: 'fa-item-sub' }, `${d.address || ''}${d.rt ? ` · ${fmt.rtRw(d)}` : ''}`),
       el('div', { class: 'fa-item-sub' }, `${what} · ${fmt.when(p.delivered_at)}`),
       p.notes ? el('div', { class: 'fa-item-sub fst-italic' }, p.notes) : null,
-      r.photo ? el('div', { class: 'fa-item-sub' }, icon('camera'), r.status === 'synced'
-        ? ' Foto tetap di perangkat (server belum menerima unggahan foto)'
-        : ' Foto tersimpan di perangkat') : null,
+      photoLine(r),
       r.problem ? el('div', { class: `fa-problem text-${r.status === 'duplicate' ? 'danger' : 'danger'}`, dataset: { testid: 'problem' } }, problemText(r.problem)) : null,
       actions.length ? el('div', { class: 'fa-actions' }, ...actions) : null));
+}
+
+function photoLine(r) {
+  if (r.photo_status === 'uploaded') {
+    return el('div', { class: 'fa-item-sub text-success', dataset: { testid: 'photo-state', state: 'uploaded' } }, icon('camera'), ' Foto terkirim');
+  }
+  if (!r.photo) return null;
+  if (r.photo_status === 'rejected') {
+    return el('div', { class: 'fa-problem text-danger', dataset: { testid: 'photo-state', state: 'rejected' } },
+      icon('camera'), ` Foto ditolak server: ${r.photo_problem || ''}`);
+  }
+  return el('div', { class: 'fa-item-sub', dataset: { testid: 'photo-state', state: 'pending' } }, icon('camera'),
+    r.status === 'synced' ? ' Foto menunggu diunggah' : ' Foto tersimpan di perangkat, dikirim setelah catatan');
 }
 
 async function renderQueue() {
@@ -736,6 +763,14 @@ async function renderQueue() {
     el('h2', { class: `h6 fa-group text-${tone}` }, `${title} (${counts[status]})`),
     ...records.filter((r) => r.status === status).slice(0, status === 'synced' ? 100 : undefined).map(recordItem)));
   list.replaceChildren(...sections);
+}
+
+async function discardPhoto(record) {
+  const current = await db.get('records', record.client_uuid);
+  if (current) await db.put('records', { ...current, photo: null });
+  toast('Foto dihapus dari perangkat.');
+  await refreshCounts();
+  renderQueue();
 }
 
 async function discard(record) {

@@ -35,6 +35,19 @@ export function applyResult(record, result) {
   return next;
 }
 
+/** Whether a record holds a proof photo not yet on the server (and not refused by it). */
+export function photoWaiting(record) {
+  return Boolean(record.photo) && record.payload.kind === 'delivered'
+    && record.status !== 'duplicate' && record.photo_status !== 'uploaded' && record.photo_status !== 'rejected';
+}
+
+/** The server's words for a refused photo (400: `{"photo": [...]}`). */
+function photoProblem(error) {
+  const body = error.body || {};
+  const messages = [].concat(body.photo || body.detail || body.non_field_errors || []);
+  return messages.length ? messages.join(' ') : `Foto ditolak server (HTTP ${error.status}).`;
+}
+
 export class Syncer {
   constructor({ token, onAuthExpired, onChange }) {
     this.token = token;
@@ -71,7 +84,7 @@ export class Syncer {
   }
 
   async _run() {
-    const summary = { sent: 0, synced: 0, duplicate: 0, rejected: 0, error: null };
+    const summary = { sent: 0, synced: 0, duplicate: 0, rejected: 0, photos: 0, photosRejected: 0, error: null };
     const token = this.token();
     if (!token) {
       summary.error = 'auth';
@@ -120,8 +133,49 @@ export class Syncer {
       await db.putMany('records', updated);
       this.onChange();
     }
+    if (!(await this._uploadPhotos(token, summary))) return summary;
     this.failures = 0;
     this.lastError = null;
     return summary;
+  }
+
+  /**
+   * Proof photos of records the server has (synced: created or replayed), one request each. Uploaded → the Blob
+   * leaves the phone; 400 → refused, with the server's message; offline/5xx → kept, retried with the backoff.
+   * Resolves false when the run must stop (retry scheduled, or the token expired).
+   */
+  async _uploadPhotos(token, summary) {
+    const waiting = (await db.byIndex('records', 'status', 'synced')).filter(photoWaiting);
+    waiting.sort((a, b) => a.created_at.localeCompare(b.created_at));
+    for (const record of waiting) {
+      const now = new Date().toISOString();
+      try {
+        await api.uploadPhoto(token, record.client_uuid, record.photo);
+      } catch (error) {
+        if (error instanceof api.AuthError) {
+          summary.error = 'auth';
+          this.lastError = 'auth';
+          this.onAuthExpired(error.message);
+          return false;
+        }
+        if (error instanceof api.HttpError && error.status !== 429) {
+          const current = (await db.get('records', record.client_uuid)) || record;
+          await db.put('records', { ...current, photo_status: 'rejected', photo_problem: photoProblem(error), photo_attempt_at: now });
+          summary.photosRejected += 1;
+          this.onChange();
+          continue;
+        }
+        summary.error = 'network';
+        this.lastError = 'network';
+        this._scheduleRetry();
+        return false;
+      }
+      // The record may have changed while the photo was on its way: write onto the stored one.
+      const current = (await db.get('records', record.client_uuid)) || record;
+      await db.put('records', { ...current, photo: null, photo_status: 'uploaded', photo_problem: null, photo_uploaded_at: now });
+      summary.photos += 1;
+      this.onChange();
+    }
+    return true;
   }
 }
