@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import choices
 from beneficiaries.models import Household, Member
-from beneficiaries.services import SENSITIVE_FIELDS
+from beneficiaries.services import MEMBER_EDITABLE, SENSITIVE_FIELDS
 from beneficiaries.validators import normalise_number, validate_kk, validate_nik
 from core.models import RT
 
@@ -111,22 +111,7 @@ class HouseholdForm(forms.ModelForm):
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "nik",
-            "nik_missing_reason",
-            "full_name",
-            "sex",
-            "birth_place",
-            "birth_date",
-            "relationship",
-            "marital_status",
-            "religion",
-            "education",
-            "school_participation",
-            "occupation",
-            "disability",
-            "chronic_illness",
-        ]
+        fields = list(MEMBER_EDITABLE)  # the fields the service lets change (a copy: Django extends it)
         widgets = {
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nik"}),
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
