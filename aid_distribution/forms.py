@@ -3,11 +3,10 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
+from aid_distribution import photos
 from aid_distribution.models import (
     AidPackage,
     Institution,
@@ -17,8 +16,6 @@ from aid_distribution.models import (
 )
 from beneficiaries.validators import mask_number
 from core.models import Kelurahan
-
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
 def _helper(label, *, form_tag=True) -> FormHelper:
@@ -106,17 +103,7 @@ class DeliveryForm(forms.Form):
         photo = self.cleaned_data.get("photo")
         if not photo:
             return None
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationError(_("Foto terlalu besar (maksimal 5 MB)."), code="too_big")
-        try:
-            with Image.open(photo) as image:  # type by content, not by name (quality.md S9)
-                image.verify()
-                if image.format not in {"JPEG", "PNG", "WEBP"}:
-                    raise ValidationError(_("Foto harus JPEG, PNG, atau WEBP."), code="bad_type")
-        except (UnidentifiedImageError, OSError):
-            raise ValidationError(_("Berkas bukan gambar."), code="bad_type")
-        photo.seek(0)
-        return photo
+        return photos.photo_check(photo)
 
     def clean(self):
         data = super().clean()

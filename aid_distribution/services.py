@@ -285,6 +285,8 @@ def delivery_record(
                 )
             }
         )
+    if photo:
+        photo = delivery_photo_clean(photo)  # the service checks too: not every caller is the portal's form
     delivery = Delivery(
         entitlement=entitlement,
         client_uuid=client_uuid,
@@ -332,22 +334,15 @@ def delivery_photo_name(delivery: Delivery) -> str:
 
 
 def delivery_photo_clean(photo):
-    """The portal's own photo check (`DeliveryForm.clean_photo`: by content, JPEG/PNG/WEBP, at most
-    `forms.MAX_PHOTO_BYTES`), run through that form so that the API and the portal accept exactly the same files.
+    """The same photo check as the portal's form (`photos.photo_check`); errors keyed on `photo`."""
+    from aid_distribution.photos import photo_check
 
-    Raises ValidationError({"photo": [...]}); returns the file rewound.
-    """
-    from aid_distribution.forms import DeliveryForm
-
-    form = DeliveryForm(data={}, files={"photo": photo}, members=[])
-    form.is_valid()  # the other fields are empty and fail: only the photo's verdict matters here
-    errors = form.errors.as_data().get("photo")
-    if errors:
-        raise ValidationError({"photo": errors})
-    cleaned = form.cleaned_data.get("photo")
-    if not cleaned:
+    if not photo:
         raise ValidationError({"photo": ValidationError(_("Pilih foto bukti."), code="required")})
-    return cleaned
+    try:
+        return photo_check(photo)
+    except ValidationError as exc:
+        raise ValidationError({"photo": exc.error_list})
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def test_text_file_named_jpg_is_refused(worker_a, round_a):
 
 
 def test_oversized_image_is_refused(worker_a, round_a, monkeypatch):
-    monkeypatch.setattr("aid_distribution.forms.MAX_PHOTO_BYTES", 100)
+    monkeypatch.setattr("aid_distribution.photos.MAX_PHOTO_BYTES", 100)
     delivery = record(worker_a, round_a)
     response = token_client(worker_a).post(photo_url(delivery.client_uuid), {"photo": jpeg()}, format="multipart")
     assert response.status_code == 400
