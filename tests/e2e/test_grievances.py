@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Role
 from grievances.models import Grievance, Status
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, open_menu, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.factories.core import kelurahan
@@ -21,7 +21,7 @@ def test_bantuan_tidak_diterima_from_logging_to_resolved_answer(page, live_serve
     MemberFactory(household=household, full_name="Siti Aminah", female=True)
 
     login(page, live_server, staff.username, PASSWORD)
-    page.click("[data-menu=grievances]")
+    open_menu(page, "grievances")
     page.wait_for_url("**/pengaduan/")
     screenshot(page, "grievances-list-empty")
 

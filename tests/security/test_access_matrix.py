@@ -36,7 +36,8 @@ class Case:
     #: roles that must be refused even in the object's own kelurahan (personal data, or not their job)
     refused_roles: tuple = (Role.PETUGAS_LEMBAGA,)
     api: bool = False
-    data: dict = field(default_factory=dict)
+    #: request data, or a callable returning fresh data per request (uploads are consumed once)
+    data: object = field(default_factory=dict)
 
 
 def _grievance(world):
@@ -132,6 +133,27 @@ def _round(world):
     return round_
 
 
+def _delivery(world):
+    import uuid
+
+    from aid_distribution import services
+
+    round_ = _round(world)
+    return services.delivery_record(
+        user=world["worker_a"],
+        entitlement=round_.entitlements.first(),
+        client_uuid=uuid.uuid4(),
+        proxy_name="Bu Rina",
+        proxy_relation="tetangga",
+    ).delivery
+
+
+def _photo_upload():
+    from tests.factories.infrastructure import photo_upload
+
+    return {"photo": photo_upload("bukti.jpg")}
+
+
 def _kelurahan_staff(world):
     return world["kelurahan_user"]
 
@@ -196,6 +218,13 @@ MATRIX: dict[str, Case] = {
         lambda w: (reverse("field_app:api_round_cards", args=[_round(w).pk]), w["worker_a"]),
         refused_roles=(Role.STAF_KELURAHAN, Role.PIMPINAN),
         api=True,
+    ),
+    "aid-delivery-photo": Case(
+        "post",
+        lambda w: (reverse("aid-delivery-photo", args=[_delivery(w).client_uuid]), w["worker_a"]),
+        refused_roles=(Role.STAF_KELURAHAN, Role.PIMPINAN),
+        api=True,
+        data=_photo_upload,
     ),
     "aid-round-detail": Case(
         "get",
@@ -290,7 +319,10 @@ def _client(user, *, api: bool):
 def test_role_and_scope(name, world):
     case = MATRIX[name]
     url, allowed = case.build(world)
-    call = lambda user: getattr(_client(user, api=case.api), case.method)(url, case.data)  # noqa: E731
+
+    def call(user):
+        data = case.data() if callable(case.data) else case.data
+        return getattr(_client(user, api=case.api), case.method)(url, data)
 
     ok = call(allowed)
     assert ok.status_code not in DENIED, (name, "allowed user refused", ok.status_code)
