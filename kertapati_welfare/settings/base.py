@@ -104,14 +104,8 @@ TEMPLATES = [
 ]
 
 
-def database_config() -> dict:
-    """DATABASE_URL is required; a bad one fails here with one line naming the variable."""
-    url = env.str("DATABASE_URL", default="")
-    if not url:
-        raise ImproperlyConfigured(
-            "DATABASE_URL belum diatur. Jalankan lewat `make run` / `make test`, "
-            "atau atur DATABASE_URL=postgres://USER@HOST:PORT/NAMA_DB."
-        )
+def database_config(url: str) -> dict:
+    """A PostgreSQL config from a URL; a bad one fails here with one line naming the variable."""
     try:
         config = environ.Env.db_url_config(url)
     except Exception as exc:  # django-environ raises several types for a malformed URL
@@ -125,7 +119,10 @@ def database_config() -> dict:
     return config
 
 
-DATABASES = {"default": database_config()}
+# Production requires DATABASE_URL; dev and test fall back to the quick start's embedded PostgreSQL, so that
+# commands that need no database (makemigrations --check, check) run without the launcher.
+EMBEDDED_DATABASE_URL = f"postgres://postgres@127.0.0.1:{env.int('EMBEDDED_PG_PORT', default=54329)}/kertapati"
+DATABASES = {"default": database_config(env.str("DATABASE_URL"))} if env.str("DATABASE_URL", default="") else {}
 if env.str("DATABASE_REPLICA_URL", default=""):
     # A streaming replica for reports and dashboards; the test runner mirrors it onto the primary.
     DATABASES["replica"] = {**environ.Env.db_url_config(env.str("DATABASE_REPLICA_URL")), "TEST": {"MIRROR": "default"}}

@@ -1,7 +1,7 @@
 """Local development (`make run`)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import EMBEDDED_DATABASE_URL, database_config, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is acceptable only here: dev data is synthetic and the server listens on loopback.
@@ -11,3 +11,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Serve static files from the finders; there is no collectstatic outside production.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if not DATABASES:  # noqa: F405
+    DATABASES = {"default": database_config(EMBEDDED_DATABASE_URL)}

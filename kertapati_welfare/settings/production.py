@@ -9,6 +9,8 @@ DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or "insecure" in SECRET_KEY or "dummy" in SECRET_KEY.lower():
     raise ImproperlyConfigured("DJANGO_SECRET_KEY wajib diatur dengan nilai acak minimal 50 karakter.")
+if not DATABASES:  # noqa: F405
+    raise ImproperlyConfigured("DATABASE_URL wajib diatur (postgres://USER:SANDI@HOST:PORT/NAMA_DB).")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS wajib diatur (nama host portal, dipisah koma).")

@@ -1,7 +1,7 @@
 """Test settings: the same PostgreSQL engine as production, a fast password hasher (quality.md P7)."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, EMBEDDED_DATABASE_URL, database_config, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key-kertapati-welfare-portal-0123456789"  # noqa: S105 - tests only
@@ -19,3 +19,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Serve static files from the finders; there is no collectstatic outside production.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if not DATABASES:  # noqa: F405
+    DATABASES = {"default": database_config(EMBEDDED_DATABASE_URL)}
