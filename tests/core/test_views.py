@@ -76,3 +76,20 @@ def test_privacy_notice_is_public_and_complete(client, settings):
     body = response.content.decode()
     for expected in ("Tujuan dan dasar pemrosesan", "Masa retensi", "3 x 24 jam", "ppdp@contoh.invalid", "Pasal 25"):
         assert expected in body
+
+
+@pytest.mark.django_db
+def test_household_page_renders_every_panel_with_its_figures(client_for, user_kecamatan, keramasan):
+    """Each app's panel shows its own figures (a panel reading the wrong keys would render blanks)."""
+    from tests.factories.beneficiaries import HouseholdFactory
+    from tests.factories.grievances import GrievanceFactory
+
+    household = HouseholdFactory(kelurahan=keramasan)
+    GrievanceFactory(kelurahan=keramasan, household=household, title="Beras belum diterima")
+    body = (
+        client_for(user_kecamatan).get(reverse("beneficiaries:household_detail", args=[household.pk])).content.decode()
+    )
+    assert "1 pengaduan, 1 masih terbuka." in body
+    assert "Beras belum diterima" in body
+    for key in ("panel-programs", "panel-aid", "panel-grievances"):
+        assert key in body or f'data-panel="{key.split("-")[1]}' in body
