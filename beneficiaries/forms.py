@@ -11,6 +11,7 @@ from beneficiaries.models import Household, Member
 from beneficiaries.services import MEMBER_EDITABLE, SENSITIVE_FIELDS
 from beneficiaries.validators import normalise_number, validate_kk, validate_nik
 from core.models import RT
+from core.privacy import NOTICE_VERSION
 
 
 def rt_queryset(user):
@@ -340,5 +341,5 @@ class ImportUploadForm(forms.Form):
 class ConsentForm(forms.Form):
     consenter_name = forms.CharField(label=_("Nama pemberi persetujuan"), max_length=150)
     purpose = forms.ChoiceField(label=_("Tujuan"), choices=choices.ConsentPurpose.choices)
-    notice_version = forms.CharField(label=_("Versi pemberitahuan privasi"), max_length=20, initial="v1")
+    notice_version = forms.CharField(label=_("Versi pemberitahuan privasi"), max_length=20, initial=NOTICE_VERSION)
     consented_on = forms.DateField(label=_("Tanggal persetujuan"), widget=forms.DateInput(attrs={"type": "date"}))
