@@ -1,57 +1,23 @@
 """One task through a real worker and a real Redis: proves broker, serialisation, settings and database."""
 
 import datetime
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
 from core.tasks import clear_expired_sessions_task
 from kertapati_welfare.celery import app as celery_app
+from tests.helpers import start_celery_worker
 
 BASE_DIR = Path(settings.BASE_DIR)
 
 
-def start_worker(queue: str) -> subprocess.Popen:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "kertapati_welfare.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "kertapati_welfare",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        start_new_session=True,
-    )
+def start_worker(queue: str):
+    return start_celery_worker(queue)
 
 
 @pytest.mark.worker

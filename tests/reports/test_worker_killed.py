@@ -5,57 +5,26 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from kertapati_welfare.celery import app as celery_app
 from reports import services
 from reports.models import ReportFile, ReportRun, ReportType, RunStatus
 from reports.tasks import generate_report_task
 from tests.factories.reports import known_registry
+from tests.helpers import start_celery_worker
 
 BASE_DIR = Path(settings.BASE_DIR)
 
 
-def start_worker(queue: str, *, pause: float) -> subprocess.Popen:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "REPORTS_TEST_PAUSE_SECONDS": str(pause),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "kertapati_welfare",
-            "worker",
-            "-P",
-            "solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "WARNING",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        start_new_session=True,
+def start_worker(queue: str, *, pause: float):
+    return start_celery_worker(
+        queue, settings_module="tests.reports.worker_settings", REPORTS_TEST_PAUSE_SECONDS=str(pause)
     )
 
 
