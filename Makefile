@@ -39,5 +39,9 @@ format: setup-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Load harness (docs/performance.md): make bench ARGS="--households 2000 --duration 20"
+bench: setup-dev
+	@bench/run $(ARGS)
+
 clean-data:
 	rm -rf .data
