@@ -1,4 +1,4 @@
-"""Menu entries, household-page panel and home-page count contributed to core's registries."""
+"""Menu entries, household-page panel, home-page count and retention handlers contributed to core's registries."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +10,14 @@ def _sees_support(user) -> bool:
 
 
 def register_all() -> None:
+    from aid_distribution import retention as aid_retention
     from aid_distribution import selectors
     from beneficiaries import merging
-    from core import navigation, panels, stats
+    from core import navigation, panels, retention, stats
 
     merging.register_member_handler("aid_distribution.members", move_member)
+    retention.register_handler(key="support_case_closed", run=aid_retention.support_cases_anonymise_expired)
+    retention.register_handler(key="delivery_photo", run=aid_retention.delivery_photos_delete_expired)
 
     navigation.register_menu(
         group=("bantuan", _("Bantuan"), "box-seam"),

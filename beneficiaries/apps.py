@@ -30,7 +30,8 @@ class BeneficiariesConfig(AppConfig):
     }
 
     def ready(self):
-        from core import navigation, stats
+        from beneficiaries import retention as registry_retention
+        from core import navigation, retention, stats
 
         navigation.register_menu(
             key="registry",
@@ -42,6 +43,7 @@ class BeneficiariesConfig(AppConfig):
         )
         stats.register_kelurahan_stat(key="households", label=_("Keluarga"), order=10, counter=_count_households)
         stats.register_kelurahan_stat(key="members", label=_("Anggota keluarga"), order=11, counter=_count_members)
+        retention.register_handler(key="registry_inactive", run=registry_retention.registry_anonymise_inactive)
 
 
 def _count_households(user):

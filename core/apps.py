@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import navigation, stats, wilayah
+        from core import navigation, retention, stats, wilayah
 
         post_migrate.connect(wilayah.ensure_kelurahan_after_migrate, dispatch_uid="core_ensure_kelurahan")
 
@@ -23,3 +23,4 @@ class CoreConfig(AppConfig):
             key="home", label=_("Beranda"), url_name="core:home", icon="house", order=0, permission=None
         )
         stats.register_kelurahan_stat(key="rt", label=_("RT terdaftar"), order=90, counter=stats.count_rt)
+        retention.register_handler(key="audit_event", run=retention.audit_events_purge_expired)

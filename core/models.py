@@ -91,6 +91,7 @@ class AuditAction(models.TextChoices):
     SUPPORT_CASE_OPEN = "support_case_open", _("Membuka kasus dukungan psikososial")
     IMPORT = "import", _("Impor data")
     MERGE = "merge", _("Penggabungan data ganda")
+    RETENTION = "retention", _("Anonimisasi/penghapusan lewat masa retensi")
     OTHER = "other", _("Lainnya")
 
 

@@ -38,10 +38,11 @@ class GrievancesConfig(AppConfig):
 
     def ready(self):
         from beneficiaries import merging as registry_merging
-        from core import navigation, panels, stats
-        from grievances import merging, selectors
+        from core import navigation, panels, retention, stats
+        from grievances import merging, selectors, services
 
         registry_merging.register_member_handler("grievances.members", merging.move_member)
+        retention.register_handler(key="grievance_closed", run=services.grievances_anonymise_expired)
 
         navigation.register_menu(
             group=("pengaduan", _("Pengaduan"), "megaphone"),

@@ -9,12 +9,3 @@ def notify_overdue_grievances_task() -> int:
     """Daily: each assignee gets one notice listing their overdue grievances (safe to run twice a day)."""
     with history.acting_as(None, command="notify_overdue_grievances_task"):
         return notifications.notify_overdue_grievances()
-
-
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)
-def anonymise_expired_grievances_task() -> int:
-    """Daily: grievances closed more than the retention period ago lose the complainant's identity (UU PDP)."""
-    from grievances import services
-
-    with history.acting_as(None, command="anonymise_expired_grievances_task"):
-        return services.grievances_anonymise_expired()

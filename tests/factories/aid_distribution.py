@@ -1,5 +1,6 @@
 """Aid distribution factories (deterministic)."""
 
+import datetime
 import uuid
 
 import factory
@@ -17,6 +18,9 @@ from aid_distribution.models import (
     InstitutionMembership,
     PackageItem,
     RoundStatus,
+    SessionKind,
+    SupportCase,
+    SupportSession,
 )
 from tests.factories.accounts import UserFactory
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
@@ -116,4 +120,30 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     delivered_at = factory.LazyFunction(timezone.now)
     proxy_name = "Tetangga"
     proxy_relation = "tetangga"
+    recorded_by = factory.SubFactory(UserFactory, role=Role.PETUGAS_LEMBAGA)
+
+
+class SupportCaseFactory(factory.django.DjangoModelFactory):
+    """A psychosocial support case of a child; assign counsellors with `case.counsellors.set([...])`."""
+
+    class Meta:
+        model = SupportCase
+
+    institution = factory.SubFactory(InstitutionFactory)
+    member = factory.SubFactory(MemberFactory, birth_date=datetime.date(2012, 3, 4))
+    opened_on = datetime.date(2024, 1, 15)
+    guardian_name = "Rohana binti Ahmad"
+    guardian_relation = "ibu kandung"
+    consent_on = datetime.date(2024, 1, 10)
+    opened_by = factory.SubFactory(UserFactory, role=Role.PETUGAS_LEMBAGA)
+
+
+class SupportSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportSession
+
+    case = factory.SubFactory(SupportCaseFactory)
+    held_on = datetime.date(2024, 2, 1)
+    kind = SessionKind.COUNSELLING
+    notes = "Anak bercerita tentang sekolah."
     recorded_by = factory.SubFactory(UserFactory, role=Role.PETUGAS_LEMBAGA)

@@ -4,9 +4,9 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from core.tasks import anonymise_expired_records_task
 from grievances import services
 from grievances.models import Grievance
-from grievances.tasks import anonymise_expired_grievances_task
 from tests.factories.grievances import GrievanceFactory
 
 
@@ -22,7 +22,7 @@ def test_closed_grievances_past_retention_lose_identity_also_in_history(keramasa
         status="selesai", answer="Sudah ditangani", closed_at=now - datetime.timedelta(days=30)
     )
 
-    assert anonymise_expired_grievances_task.delay().get() == 1
+    assert anonymise_expired_records_task.delay().get()["grievance_closed"] == 1
 
     old.refresh_from_db()
     recent.refresh_from_db()

@@ -1,0 +1,52 @@
+"""Registry retention (privacy notice: `registry_inactive`): deactivated families and members, 5 years on.
+
+Name, NIK, birth date and address are anonymised, in the rows and in their history. The number of the family
+card goes too (Dukcapil can name every member from it), as do the GPS position, birth place, free-text removal
+notes and the consent-giver's name. What stays (kelurahan, RT, sex, birth year, housing and asset codes,
+removal reason and date) keeps the counts and reports of earlier years right without naming anyone.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import TruncYear
+
+from beneficiaries import choices
+from beneficiaries.models import Consent, Household, Member
+from core import retention
+from core.retention import ANONYMISED
+
+HOUSEHOLD_VALUES = {
+    "kk_number": "",  # never valid for a live record (16 digits required), so it also marks the row as done
+    "address": ANONYMISED,
+    "house_number": "",
+    "latitude": None,
+    "longitude": None,
+    "removed_note": "",
+}
+MEMBER_VALUES = {
+    "full_name": ANONYMISED,
+    "nik": None,
+    # A missing NIK needs a reason (database constraint): "Lainnya" rather than inventing one.
+    "nik_missing_reason": choices.NikMissingReason.OTHER,
+    "birth_place": "",
+    "birth_date": TruncYear("birth_date"),  # 1 January of the same year: ages by year still add up
+    "removed_note": "",
+}
+CONSENT_VALUES = {"consenter_name": ANONYMISED}
+
+
+@transaction.atomic
+def registry_anonymise_inactive(*, now: datetime.datetime | None = None) -> int:
+    """Anonymises families and members deactivated before the retention period; returns how many rows changed."""
+    before = retention.cutoff("registry_inactive", now=now)
+    members = Member.objects.filter(is_active=False, removed_at__lt=before).exclude(full_name=ANONYMISED)
+    member_ids = list(members.values_list("pk", flat=True))
+    households = Household.objects.filter(is_active=False, removed_at__lt=before).exclude(kk_number="")
+    household_ids = list(households.values_list("pk", flat=True))
+    changed = retention.anonymise(Member.objects.filter(pk__in=member_ids), MEMBER_VALUES)
+    changed += retention.anonymise(Household.objects.filter(pk__in=household_ids), HOUSEHOLD_VALUES)
+    consents = Consent.objects.filter(Q(household_id__in=household_ids) | Q(member_id__in=member_ids))
+    retention.anonymise(consents.exclude(consenter_name=ANONYMISED), CONSENT_VALUES)
+    return changed
