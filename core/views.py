@@ -16,6 +16,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return context
 
 
+def server_error(request):
+    """handler500. A database outage met before the view (loading the session or the user in a middleware) is not
+    a bug: it gets the friendly 503 that DatabaseUnavailableMiddleware gives for errors raised in views."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    from core.middleware import database_unavailable_response, is_database_unavailable
+
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
+    return default_server_error(request)
+
+
 @never_cache
 @require_GET
 def healthz(request):

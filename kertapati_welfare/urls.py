@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.views import healthz
 
+# A database outage met in a middleware ends here: the friendly 503, not the 500 page (core.views.server_error).
+handler500 = "core.views.server_error"
+
 admin.site.site_header = _("Administrasi Portal Kesejahteraan Sosial Kertapati")
 admin.site.site_title = _("Admin Portal Kertapati")
 admin.site.index_title = _("Pengelolaan data")
