@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from beneficiaries import choices
 from beneficiaries.models import Household, ImportBatch, ImportRow, Member
 from beneficiaries.validators import normalise_number, validate_kk, validate_nik
 from core import history
+from core.bulk import allocate_ids, copy_rows
 from core.models import RT, Kelurahan
 
 MAX_BYTES = getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", 120 * 1024 * 1024)
@@ -180,6 +182,15 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _filled(keys: list, cells: list) -> dict:
+    """Column key -> cell, for the known columns whose cell is not blank (empty if the row is blank)."""
+    return {
+        key: cell
+        for key, cell in zip(keys, cells, strict=False)
+        if key and cell is not None and (cell.strip() if isinstance(cell, str) else True)
+    }
+
+
 # --- Parsing cells ----------------------------------------------------------------------------------------
 
 
@@ -230,6 +241,11 @@ def parse_date(value) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = str(value).strip()
+    if len(text) == 10 and text[2] == text[5] and text[2] in "-/" and text[:2].isdigit() and text[3:5].isdigit():
+        try:  # DD-MM-YYYY, the template's format: without strptime, which costs more than the rest of a row
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            pass
     for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
@@ -339,6 +355,8 @@ class _Wilayah:
     kelurahan: dict
     rts: dict
     scope: list | None
+    today: datetime.date
+    kk_label: str
 
     @classmethod
     def load(cls, actor):
@@ -348,38 +366,41 @@ class _Wilayah:
                 kelurahan[alias.replace(" ", "").lower()] = k.pk
         rts = {(rt.kelurahan_id, rt.number): rt for rt in RT.objects.filter(is_active=True)}
         scope = actor.kelurahan_scope() if actor is not None else None
-        return cls(kelurahan, rts, scope)
+        # Computed once per file, not per row: localdate() and gettext cost more than the checks themselves.
+        return cls(kelurahan, rts, scope, timezone.localdate(), _("Nomor KK"))
 
 
-def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict) -> tuple[dict, list[dict]]:
+HOUSEHOLD_COLUMNS = ("kelurahan", "rt", "rw", "address", "house_number", "desil")
+REQUIRED = tuple((key, header) for key, (header, required, _desc) in COLUMNS.items() if required)
+TEXT_LIMITS = {"address": 200, "house_number": 20, "full_name": 150, "birth_place": 100}
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _too_long(key: str, value: str) -> dict | None:
+    if len(value) <= TEXT_LIMITS[key]:
+        return None
+    return {
+        "column": COLUMNS[key][0],
+        "message": _("%(column)s terlalu panjang (maksimal %(n)s karakter).")
+        % {"column": COLUMNS[key][0], "n": TEXT_LIMITS[key]},
+    }
+
+
+def _parse_household(raw: dict, wilayah: _Wilayah) -> tuple[dict, list[dict]]:
+    """The household columns of a row (the same for every member of a KK, so the caller caches the result)."""
     data: dict = {}
     errors: list[dict] = []
 
     def err(key, message):
         errors.append({"column": COLUMNS[key][0], "message": message})
 
-    for key, (header, required, _desc) in COLUMNS.items():
-        if required and _blank(raw.get(key)):
-            err(key, _("%(column)s wajib diisi.") % {"column": header})
-    # Identity numbers
-    for key, label, validator in (("kk_number", _("Nomor KK"), validate_kk), ("nik", "NIK", validate_nik)):
-        value = raw.get(key)
-        if _blank(value):
-            data[key] = ""
-            continue
-        try:
-            number = parse_number_id(value, label=label)
-            validator(number)
-            data[key] = number
-        except CellError as exc:
-            err(key, str(exc))
-        except ValidationError as exc:
-            err(key, " ".join(exc.messages))
-    if not raw.get("nik") and _blank(raw.get("nik_missing_reason")) and "nik" not in {e["column"] for e in errors}:
-        err("nik", _("NIK wajib diisi, atau isi alasan_tanpa_nik."))
-    # Wilayah
     kel_id = None
-    if not _blank(raw.get("kelurahan")):
+    if "kelurahan" in raw:
         kel_id = wilayah.kelurahan.get(str(raw["kelurahan"]).replace(" ", "").lower())
         if kel_id is None:
             err(
@@ -389,7 +410,7 @@ def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict) -> tuple[dict, list[dic
             )
         elif wilayah.scope is not None and kel_id not in wilayah.scope:
             err("kelurahan", _("Kelurahan ini di luar wilayah tugas Anda."))
-    if kel_id and not _blank(raw.get("rt")):
+    if kel_id and "rt" in raw:
         try:
             number = parse_int(raw["rt"], label="RT", low=1, high=999)
             rt = wilayah.rts.get((kel_id, number))
@@ -398,7 +419,7 @@ def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict) -> tuple[dict, list[dic
             else:
                 data["rt_id"] = rt.pk
                 data["kelurahan_id"] = kel_id
-                if not _blank(raw.get("rw")):
+                if "rw" in raw:
                     rw = parse_int(raw["rw"], label="RW", low=1, high=999)
                     if rw != rt.rw:
                         err(
@@ -408,43 +429,81 @@ def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict) -> tuple[dict, list[dic
                         )
         except CellError as exc:
             err("rt", str(exc))
-    # Plain text
-    for key, limit in (("address", 200), ("house_number", 20), ("full_name", 150), ("birth_place", 100)):
-        value = "" if _blank(raw.get(key)) else str(raw[key]).strip()
-        if isinstance(raw.get(key), float) and raw[key].is_integer():
-            value = str(int(raw[key]))
-        if len(value) > limit:
-            err(
-                key,
-                _("%(column)s terlalu panjang (maksimal %(n)s karakter).") % {"column": COLUMNS[key][0], "n": limit},
-            )
-        data[key] = value
-    # Codes and numbers
-    if not _blank(raw.get("desil")):
+    for key in ("address", "house_number"):
+        data[key] = _text(raw[key]) if key in raw else ""
+        if error := _too_long(key, data[key]):
+            errors.append(error)
+    data["desil"] = None
+    if "desil" in raw:
         try:
             data["desil"] = parse_int(raw["desil"], label="desil", low=1, high=10)
         except CellError as exc:
             err("desil", str(exc))
-    else:
-        data["desil"] = None
-    if not _blank(raw.get("sex")):
+    return data, errors
+
+
+def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict, households: dict | None = None) -> tuple[dict, list[dict]]:
+    """One member row: normalised values for the registry, and every error with its column (Indonesian).
+
+    `raw` holds the filled cells only (`_filled`); `households` caches the household columns' result across
+    the rows of one file."""
+    errors: list[dict] = [
+        {"column": header, "message": _("%(column)s wajib diisi.") % {"column": header}}
+        for key, header in REQUIRED
+        if key not in raw
+    ]
+
+    def err(key, message):
+        errors.append({"column": COLUMNS[key][0], "message": message})
+
+    household_key = tuple(raw.get(k) for k in HOUSEHOLD_COLUMNS)
+    cached = households.get(household_key) if households is not None else None
+    if cached is None:
+        cached = _parse_household(raw, wilayah)
+        if households is not None:
+            households[household_key] = cached
+    data = dict(cached[0])
+    errors.extend(cached[1])
+    # Identity numbers
+    for key, label, validator in (
+        ("kk_number", wilayah.kk_label, partial(validate_kk, today=wilayah.today)),
+        ("nik", "NIK", validate_nik),
+    ):
+        if key not in raw:
+            data[key] = ""
+            continue
+        try:
+            number = parse_number_id(raw[key], label=label)
+            validator(number)
+            data[key] = number
+        except CellError as exc:
+            err(key, str(exc))
+        except ValidationError as exc:
+            err(key, " ".join(exc.messages))
+    if "nik" not in raw and "nik_missing_reason" not in raw:
+        err("nik", _("NIK wajib diisi, atau isi alasan_tanpa_nik."))
+    for key in ("full_name", "birth_place"):
+        data[key] = _text(raw[key]) if key in raw else ""
+        if error := _too_long(key, data[key]):
+            errors.append(error)
+    if "sex" in raw:
         text = str(raw["sex"]).strip().lower()
         if text in SEX_MAP:
             data["sex"] = SEX_MAP[text]
         else:
             err("sex", _("jenis_kelamin harus L atau P (tertulis '%(value)s').") % {"value": text[:20]})
     for key, mapping in maps.items():
-        if _blank(raw.get(key)):
+        if key not in raw:
             data[key] = None
             continue
         try:
             data[key] = parse_code(raw[key], mapping, label=COLUMNS[key][0])
         except CellError as exc:
             err(key, str(exc))
-    if not _blank(raw.get("birth_date")):
+    if "birth_date" in raw:
         try:
             born = parse_date(raw["birth_date"])
-            if born > timezone.localdate() or born.year < 1900:
+            if born > wilayah.today or born.year < 1900:
                 raise CellError(_("tanggal lahir %(date)s tidak mungkin.") % {"date": born.strftime("%d-%m-%Y")})
             data["birth_date"] = born.isoformat()
         except CellError as exc:
@@ -501,15 +560,16 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
         return batch
 
     seen_nik: dict[str, int] = {}
+    households_seen: dict[tuple, tuple] = {}
     household_of_kk: dict[str, tuple] = {}
     heads: dict[str, int] = {}
     pending: list[ImportRow] = []
     processed = accepted = 0
     for number, cells in enumerate(rows, start=header_row + 1):
-        if all(_blank(c) for c in cells):
+        raw_row = _filled(keys, cells)
+        if not raw_row:
             continue  # blank and trailing rows
-        raw_row = {key: cells[i] if i < len(cells) else None for i, key in enumerate(keys) if key}
-        data, errors = _parse_row(raw_row, wilayah, maps)
+        data, errors = _parse_row(raw_row, wilayah, maps, households_seen)
         kk, nik = data.get("kk_number", ""), data.get("nik", "")
         if nik:
             if nik in seen_nik:
@@ -546,23 +606,23 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
                 else:
                     heads[kk] = number
         pending.append(
-            ImportRow(
-                batch=batch,
-                row_number=number,
-                kk_number=kk[:16],
-                nik=nik[:16],
-                data=data,
-                errors=errors,
-                is_accepted=not errors,
-            )
+            {
+                "batch_id": batch.pk,
+                "row_number": number,
+                "kk_number": kk[:16],
+                "nik": nik[:16],
+                "data": data,
+                "errors": errors,
+                "is_accepted": not errors,
+            }
         )
         processed += 1
         accepted += not errors
-        if len(pending) >= BATCH:
-            ImportRow.objects.bulk_create(pending)
+        if len(pending) >= BATCH * 5:
+            copy_rows(ImportRow, pending)
             pending = []
             ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
-    ImportRow.objects.bulk_create(pending)
+    copy_rows(ImportRow, pending)
     _check_against_registry(batch, actor)
     batch.refresh_from_db()
     batch.total_rows = processed
@@ -668,62 +728,68 @@ def _any(column: str, values: list[str]):
 
 
 def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, dry: bool, actor) -> None:
-    existing = {h.kk_number: h for h in Household.objects.active().filter(_any("kk_number", list(group)))}
+    """Matches one chunk of households against the registry; new rows go in with COPY, changed ones by update.
+
+    Existing rows are read as tuples, not model instances: at 100,000 households the instances cost more than
+    the database work (quality.md P4)."""
+    hh_fields = ("pk", "kk_number", *HOUSEHOLD_KEYS)
+    existing = {
+        row[1]: dict(zip(hh_fields, row, strict=True))
+        for row in Household.objects.active().filter(_any("kk_number", list(group))).values_list(*hh_fields)
+    }
+    m_fields = ("pk", "household_id", *MEMBER_KEYS)
     niks = [d["nik"] for rows in group.values() for d in rows if d.get("nik")]
-    members_by_nik = {m.nik: m for m in Member.objects.active().filter(_any("nik", niks))}
-    household_ids = [h.pk for h in existing.values()]
+    members_by_nik = {
+        row[2]: dict(zip(m_fields, row, strict=True))
+        for row in Member.objects.active().filter(_any("nik", niks)).values_list(*m_fields)
+    }
     # Members without NIK are matched by name and birth date inside their household.
     no_nik = {}
-    if household_ids:
-        for m in Member.objects.active().filter(household_id__in=household_ids, nik__isnull=True):
-            no_nik[(m.household_id, m.full_name.lower(), m.birth_date)] = m
+    if existing:
+        ids = [h["pk"] for h in existing.values()]
+        for row in Member.objects.active().filter(_any("household_id", ids), nik__isnull=True).values_list(*m_fields):
+            member = dict(zip(m_fields, row, strict=True))
+            no_nik[(member["household_id"], member["full_name"].lower(), member["birth_date"])] = member
+    now = timezone.now()
     new_households, changed_households = [], []
+    household_ids = {kk: h["pk"] for kk, h in existing.items()}
     for kk, rows in group.items():
         values = _household_values(rows[0])
         household = existing.get(kk)
         if household is None:
             counts["households_created"] += 1
-            new_households.append(Household(kk_number=kk, created_by=actor, **values))
+            new_households.append({"kk_number": kk, "created_by_id": getattr(actor, "pk", None), **values})
         else:
-            diff = [k for k, v in values.items() if getattr(household, k) != v]
+            diff = [k for k, v in values.items() if household[k] != v]
             if diff:
                 counts["households_updated"] += 1
-                for k in diff:
-                    setattr(household, k, values[k])
-                changed_households.append(household)
+                changed_households.append(Household(pk=household["pk"], updated_at=now, **values))
     if not dry:
-        Household.objects.bulk_create(new_households, batch_size=BATCH)
+        for household, pk in zip(new_households, allocate_ids(Household, len(new_households)), strict=True):
+            household["id"] = household_ids[household["kk_number"]] = pk
+        copy_rows(Household, new_households, now=now)
         if changed_households:
             Household.objects.bulk_update(changed_households, list(HOUSEHOLD_KEYS) + ["updated_at"], batch_size=BATCH)
-    by_kk = {h.kk_number: h for h in new_households}
-    by_kk.update(existing)
     new_members, changed_members = [], []
     for kk, rows in group.items():
-        household = by_kk[kk]
+        household_id = household_ids.get(kk)
         for data in rows:
             values = _member_values(data)
             member = members_by_nik.get(values["nik"]) if values["nik"] else None
-            if member is None and household.pk and not values["nik"]:
-                member = no_nik.get((household.pk, values["full_name"].lower(), values["birth_date"]))
+            if member is None and household_id and not values["nik"]:
+                member = no_nik.get((household_id, values["full_name"].lower(), values["birth_date"]))
             if member is None:
                 counts["members_created"] += 1
-                new_members.append(Member(household=household, **values))
-                continue
-            diff = [k for k, v in values.items() if getattr(member, k) != v]
-            if diff:
+                new_members.append({"household_id": household_id, **values})
+            elif any(member[k] != v for k, v in values.items()):
                 counts["members_updated"] += 1
-                for k in diff:
-                    setattr(member, k, values[k])
-                changed_members.append(member)
+                changed_members.append(
+                    Member(pk=member["pk"], household_id=member["household_id"], updated_at=now, **values)
+                )
             else:
                 counts["unchanged"] += 1
     if not dry:
-        now = timezone.now()
-        for m in new_members:
-            m.household_id = m.household.pk
-        Member.objects.bulk_create(new_members, batch_size=BATCH)
-        for m in changed_members:
-            m.updated_at = now
+        copy_rows(Member, new_members, now=now)
         if changed_members:
             Member.objects.bulk_update(changed_members, list(MEMBER_KEYS) + ["updated_at"], batch_size=BATCH)
 

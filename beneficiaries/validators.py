@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.reference import province_codes
 
+KK_LABEL = gettext_lazy("Nomor KK")  # translated only when a message needs it (imports check 100,000s of rows)
 _SEPARATORS = re.compile(r"[\s.\-]")
 _SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
 
@@ -98,11 +100,11 @@ def validate_nik(value: str) -> None:
     parse_nik(value)
 
 
-def validate_kk(value: str) -> None:
+def validate_kk(value: str, *, today: datetime.date | None = None) -> None:
     """No. KK: 6-digit region + registration date DDMMYY (no +40, not in the future) + 4-digit serial."""
-    kk = _check_structure(value, label=_("Nomor KK"), field="kk")
+    kk = _check_structure(value, label=KK_LABEL, field="kk")
     dd, mm, yy = int(kk[6:8]), int(kk[8:10]), int(kk[10:12])
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     this_yy = today.year % 100
     year = (2000 if yy <= this_yy else 1900) + yy
     if not _date_exists(year, mm, dd):

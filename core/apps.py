@@ -15,9 +15,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import navigation, retention, stats, wilayah
+        from core import navigation, pgfunctions, retention, stats, wilayah
 
         post_migrate.connect(wilayah.ensure_kelurahan_after_migrate, dispatch_uid="core_ensure_kelurahan")
+        post_migrate.connect(pgfunctions.install_after_migrate, dispatch_uid="core_pg_functions")
 
         navigation.register_menu(
             key="home", label=_("Beranda"), url_name="core:home", icon="house", order=0, permission=None

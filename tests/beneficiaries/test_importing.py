@@ -132,6 +132,25 @@ def test_reimport_updates_changed_fields(user_kelurahan, rts):
     assert Member.objects.get().full_name == "Nama Diperbaiki"
 
 
+def test_commit_records_history_with_the_importer_and_keeps_odd_text_intact(user_kelurahan, rts):
+    """Rows go in with COPY: the audit triggers still record each one with the acting user, and backslashes
+    and quotes survive COPY's escaping."""
+    from core.history import events_for
+
+    odd = 'Jl. Lr. \\Ujung "Baru"'
+    batch = run(user_kelurahan, csv_bytes([row(1, alamat=odd, name="Siti\\Aisyah")]))
+    assert batch.accepted_rows == 1, errors_of(batch)
+    importing.import_batch_commit(actor=user_kelurahan, batch=batch)
+    household, member = Household.objects.get(), Member.objects.get()
+    assert household.address == odd and member.full_name == "Siti\\Aisyah"
+    assert household.created_by == user_kelurahan and household.card_token
+    for obj in (household, member):
+        (insert,) = events_for(obj)
+        assert insert.pgh_label == "insert"
+        assert insert.pgh_context["user"] == user_kelurahan.pk
+        assert insert.pgh_context["operation"] == f"import_households:{batch.pk}"
+
+
 def test_spreadsheet_number_traps_are_rejected_with_specific_messages(user_kelurahan, rts):
     rows = [
         row(1, nik="1.67113E+15"),

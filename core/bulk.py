@@ -1,0 +1,150 @@
+"""Bulk writes with PostgreSQL COPY, for imports and synthetic data (quality.md P4).
+
+`bulk_create` builds a model instance per row and one multi-row INSERT per batch; at hundreds of thousands
+of rows that Python work costs more than the database. `copy_rows` takes plain dicts keyed by field name
+(or attname), fills every other column from the field's default (callables are called per row, so unique
+tokens stay unique; `auto_now`/`auto_now_add` fields get one timestamp), and streams the rows with COPY.
+
+Audit history (quality.md R8) is kept for every row. A row-level trigger per row is the slowest part of a
+large insert (PL/pgSQL per row), so for a model tracked by pghistory `copy_rows` ignores its insert trigger
+during the COPY and writes the same insert events with one `INSERT … SELECT` over the new rows: same columns,
+same label, the same context (acting user) through `_pgh_attach_context()`. The pghistory and pgtrigger
+settings reach the database through a transaction-local setting injected into the next statement run
+through Django's cursor: `copy_rows` runs one before each COPY (COPY itself bypasses Django's wrappers).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import io
+import itertools
+import json
+from collections.abc import Iterable
+
+import pghistory.trigger
+import pgtrigger
+from django.db import connection, transaction
+from django.utils import timezone
+
+CHUNK = 20_000
+_MISSING = object()
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value) -> str:
+    """One value in COPY's text format (NULL as \\N; backslash, tab and line breaks escaped)."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    return str(value).translate(_ESCAPES)
+
+
+def allocate_ids(model, count: int) -> list[int]:
+    """`count` fresh primary keys from the model's sequence, so rows can be linked before they are copied."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _insert_history_triggers(model) -> list:
+    """pghistory insert-event triggers of the model that `copy_rows` can replace by one statement."""
+    return [
+        trigger
+        for tracked, trigger in pgtrigger.registered()
+        if tracked is model
+        and isinstance(trigger, pghistory.trigger.Event)
+        and str(trigger.operation) == "INSERT"
+        and trigger.condition is None
+    ]
+
+
+def _record_insert_events(model, triggers: list, ids: list[int]) -> None:
+    quote = connection.ops.quote_name
+    for trigger in triggers:
+        event_model = trigger.event_model
+        columns = [f.column for f in event_model._meta.concrete_fields if not f.name.startswith("pgh_") and f.column]
+        names = ", ".join(quote(c) for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(event_model._meta.db_table)} "  # noqa: S608  # nosec B608 - names from models
+                f"(pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names}) "
+                f"SELECT NOW(), %s, {quote(model._meta.pk.column)}, (SELECT _pgh_attach_context()), {names} "
+                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)",
+                [trigger.label, ids],
+            )
+
+
+def copy_rows(model, rows: Iterable[dict], *, now: datetime.datetime | None = None) -> int:
+    """Inserts the rows with COPY in chunks, inside the caller's transaction (or one of its own)."""
+    triggers = _insert_history_triggers(model)
+    if triggers:
+        uris = [f"{model._meta.label}:{trigger.name}" for trigger in triggers]
+        with transaction.atomic(), pgtrigger.ignore(*uris):
+            return _copy_rows(model, rows, now=now, history=triggers)
+    return _copy_rows(model, rows, now=now, history=[])
+
+
+def _copy_rows(model, rows: Iterable[dict], *, now, history: list) -> int:
+    now = now or timezone.now()
+    pk = model._meta.pk
+    plan = []  # (field, name, attname, constant default or _MISSING when it must be computed per row)
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            constant = now
+        elif field.has_default() and callable(field.default):
+            constant = _MISSING
+        else:
+            constant = field.get_default()  # "" for text columns without a default, else None
+        plan.append((field, field.name, field.attname, constant))
+    table = connection.ops.quote_name(model._meta.db_table)
+    written = 0
+    rows = iter(rows)
+    with transaction.atomic(), connection.cursor() as cursor:
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            keys = [row.get(pk.attname, row.get(pk.name)) for row in chunk]
+            if None in keys and (history or any(key is not None for key in keys)):
+                # Keys for the rows that came without one, so that their history can be written after the COPY.
+                fresh = iter(allocate_ids(model, keys.count(None)))
+                keys = [key if key is not None else next(fresh) for key in keys]
+            with_pk = history or any(key is not None for key in keys)
+            used = [p for p in plan if with_pk or not p[0].primary_key]
+            buffer = io.StringIO()
+            for row, key in zip(chunk, keys, strict=True):
+                values = []
+                for field, name, attname, constant in used:
+                    if field.primary_key:
+                        value = key
+                    else:
+                        value = row.get(attname, _MISSING)
+                        if value is _MISSING:
+                            value = row.get(name, _MISSING)
+                        if value is _MISSING:
+                            value = field.get_default() if constant is _MISSING else constant
+                        elif hasattr(value, "pk"):
+                            value = value.pk
+                    values.append(copy_value(value))
+                buffer.write("\t".join(values))
+                buffer.write("\n")
+            buffer.seek(0)
+            columns = ", ".join(connection.ops.quote_name(p[0].column) for p in used)
+            # A statement through Django's cursor carries the pghistory context and pgtrigger's ignore list
+            # into the transaction for the COPY, which bypasses Django's execute wrappers.
+            cursor.execute("SET LOCAL kertapati.bulk_copy = 'on'")
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+            if history:
+                _record_insert_events(model, history, keys)
+            written += len(chunk)
+    return written
