@@ -32,19 +32,36 @@ _MISSING = object()
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _text(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+def _json(value) -> str:
+    return _text(json.dumps(value, ensure_ascii=False))
+
+
+_BY_TYPE = {
+    type(None): lambda value: r"\N",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    float: str,
+    decimal.Decimal: str,
+    str: _text,
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
+    dict: _json,
+    list: _json,
+}
+
+
 def copy_value(value) -> str:
     """One value in COPY's text format (NULL as \\N; backslash, tab and line breaks escaped)."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | float | decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
+    convert = _BY_TYPE.get(type(value))
+    if convert is not None:
+        return convert(value)
     if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    return str(value).translate(_ESCAPES)
+        return _json(value)
+    return _text(str(value))
 
 
 def allocate_ids(model, count: int) -> list[int]:

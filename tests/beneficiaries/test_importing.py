@@ -151,6 +151,39 @@ def test_commit_records_history_with_the_importer_and_keeps_odd_text_intact(user
         assert insert.pgh_context["operation"] == f"import_households:{batch.pk}"
 
 
+def test_preview_counts_match_what_the_commit_does(user_kelurahan, rts):
+    """The preview is counted in SQL and the commit plans in Python: both must agree, row kind by row kind."""
+    first = [
+        row(1),
+        row(2, kk=make_kk(3001), rel="4", name="Bayi Tanpa NIK", nik="", alasan_tanpa_nik="1", birth="01-02-2025", no_rumah="1"),
+        row(3),
+    ]  # fmt: skip
+    importing.import_batch_commit(actor=user_kelurahan, batch=run(user_kelurahan, csv_bytes(first)))
+    moved = {"alamat": "Jl. Pindah Alamat", "no_rumah": "1"}
+    again = [
+        row(1, **moved),  # household 1 changed; its head unchanged
+        row(2, kk=make_kk(3001), rel="4", name="Bayi Tanpa NIK", nik="", alasan_tanpa_nik="1", birth="01-02-2025", **moved),
+        row(3, name="Nama Baru"),  # member changed
+        row(4),  # new household and member
+        row(5, kk=make_kk(3001), rel="4", name="Anak Baru", sex="P", birth="03-03-2015", **moved),  # new member, old KK
+    ]  # fmt: skip
+    batch = run(user_kelurahan, csv_bytes(again))
+    preview = {
+        k: getattr(batch, k)
+        for k in ("households_created", "households_updated", "members_created", "members_updated", "unchanged_rows")
+    }
+    assert preview == {
+        "households_created": 1,
+        "households_updated": 1,
+        "members_created": 2,
+        "members_updated": 1,
+        "unchanged_rows": 2,
+    }, errors_of(batch)
+    batch = importing.import_batch_commit(actor=user_kelurahan, batch=batch)
+    assert {k: getattr(batch, k) for k in preview} == preview
+    assert Member.objects.filter(full_name="Bayi Tanpa NIK").count() == 1
+
+
 def test_spreadsheet_number_traps_are_rejected_with_specific_messages(user_kelurahan, rts):
     rows = [
         row(1, nik="1.67113E+15"),
