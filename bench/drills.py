@@ -331,6 +331,11 @@ def drill_b(svc: Services, data: dict) -> None:
     print("\n== b) Redis berhenti ==", flush=True)
     for name in ("web", "worker", "beat"):
         svc.start(name)
+    # Redis goes away only once the worker consumes and beat has sent its first relay: b4 then shows them
+    # reconnecting by themselves (no restart, so no worker_ready relay either).
+    ready = _wait(lambda: "ready." in _read(svc.logs / "celery-worker.log"), 120, 0.5)
+    beat = _wait(lambda: "Sending due task" in _read(svc.logs / "celery-beat.log"), 120, 0.5)
+    log(f"worker siap: {ready}, beat mengirim: {beat}")
     session = portal.session_for(data["staff"])
     db_reconnect()
     staff = portal.Http(svc.port, session=session, timeout=60)
@@ -405,7 +410,8 @@ def drill_b(svc: Services, data: dict) -> None:
     check(
         "b4 once Redis is back the kept task runs (worker and beat reconnect by themselves)",
         run.status == "done" and _outbox_count() == 0,
-        f"report {run.status} {time.monotonic() - back:.0f} s after Redis returned; outbox {_outbox_count()} left",
+        f"report {run.status} {time.monotonic() - back:.0f} s after Redis returned; outbox {_outbox_count()} left; "
+        f"relays sent by beat since then: {_relays_after(svc.logs / 'celery-beat.log', back)}",
     )
     status, _h, _p, seconds = staff.request(
         "POST",
@@ -427,6 +433,24 @@ def drill_b(svc: Services, data: dict) -> None:
     check("b6 /healthz is 200 again", status == 200, f"{status} {payload[:80]!r}")
     for name in ("beat", "worker", "web"):
         svc.stop(name)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _relays_after(path: Path, moment: float) -> int:
+    """Relay tasks beat sent after a given time.monotonic() moment (from the timestamps of its log)."""
+    wall = datetime.datetime.now() - datetime.timedelta(seconds=time.monotonic() - moment)
+    count = 0
+    for line in _read(path).splitlines():
+        if "Sending due task" in line and "relay_task_outbox_task" in line:
+            stamp = datetime.datetime.strptime(line[1:20], "%Y-%m-%d %H:%M:%S")
+            count += stamp >= wall.replace(microsecond=0)
+    return count
 
 
 def _outbox_count() -> int:

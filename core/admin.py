@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import RT, AuditEvent, Kelurahan
+from core.models import RT, AuditEvent, Kelurahan, TaskOutbox
 
 
 @admin.register(Kelurahan)
@@ -38,4 +38,19 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskOutbox)
+class TaskOutboxAdmin(admin.ModelAdmin):
+    """Tasks kept while Redis was unreachable; the relay sends them every minute. Read-only (deleting one loses it)."""
+
+    list_display = ["created_at", "name", "task_id", "attempts", "last_error"]
+    list_filter = ["name"]
+    search_fields = ["name", "task_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -2,6 +2,7 @@
 
 import pgtrigger
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -131,3 +132,24 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class TaskOutbox(models.Model):
+    """A Celery message the broker could not take (Redis down), kept until `core.outbox.relay` sends it again."""
+
+    task_id = models.CharField(_("ID tugas"), max_length=255, unique=True)
+    name = models.CharField(_("nama tugas"), max_length=200)
+    args = models.JSONField(_("argumen"), default=list, blank=True, encoder=DjangoJSONEncoder)
+    kwargs = models.JSONField(_("argumen bernama"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    options = models.JSONField(_("opsi"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("disimpan pada"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("percobaan kirim ulang"), default=0)
+    last_error = models.CharField(_("kesalahan terakhir"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("tugas tertunda")
+        verbose_name_plural = _("tugas tertunda (broker tidak tersedia)")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.name} [{self.task_id}]"

@@ -2,10 +2,11 @@
 
 import os
 
-from celery import Celery
+from core.outbox import OutboxCelery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kertapati_welfare.settings.dev")
 
-app = Celery("kertapati_welfare")
+# OutboxCelery: a task enqueued while Redis is unreachable is kept in PostgreSQL and sent later (core/outbox.py).
+app = OutboxCelery("kertapati_welfare")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
