@@ -12,6 +12,7 @@ notation (1.67113E+15), dates in several formats, blank and trailing rows, BOM, 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import hashlib
@@ -132,11 +133,16 @@ def sniff_type(head: bytes) -> str | None:
     return "csv"
 
 
-def _decode(raw: bytes) -> str:
+def _is_utf8(raw: bytes) -> bool:
+    """Checked a megabyte at a time, so that a large file is never held as one decoded string."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return raw.decode("utf-8-sig")
+        for start in range(0, len(raw), 1 << 20):
+            decoder.decode(raw[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return False
+    return True
 
 
 def _xlsx_ok(raw: bytes) -> bool:
@@ -163,10 +169,12 @@ def count_rows(raw: bytes, kind: str) -> int:
 
 def iter_raw_rows(raw: bytes, kind: str) -> Iterator[list]:
     if kind == "csv":
-        text = _decode(raw)
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # Decoded as it is read, not as one string: a 50 MB file would otherwise be held two or three times.
+        encoding, errors = ("utf-8-sig", "strict") if _is_utf8(raw) else ("cp1252", "replace")
+        first_line = raw[: raw.find(b"\n")] if b"\n" in raw else raw
+        delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
+        stream = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, errors=errors, newline="")
+        yield from csv.reader(stream, delimiter=delimiter)
         return
     from openpyxl import load_workbook
 
@@ -461,6 +469,8 @@ def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict, households: dict | None
     if cached is None:
         cached = _parse_household(raw, wilayah)
         if households is not None:
+            if len(households) > 1000:
+                households.clear()  # rows of one KK come together; a bounded cache keeps memory flat
             households[household_key] = cached
     data = dict(cached[0])
     errors.extend(cached[1])
