@@ -4,6 +4,7 @@ reportlab draws the pages and qrcode makes the QR image; both install from PyPI 
 """
 
 import io
+from xml.sax.saxutils import escape
 
 import qrcode
 from django.utils import timezone
@@ -84,12 +85,13 @@ def handover_record(*, round_, recon: dict, summary, commodities: list[dict]) ->
                 "“%(name)s” periode %(period)s berupa paket “%(package)s” kepada keluarga penerima di "
                 "Kecamatan Kertapati, dengan rincian sebagai berikut."
             )
+            # Paragraph reads its text as markup (<img src=...> would even load a file): typed names are escaped.
             % {
                 "closed": closed,
-                "institution": round_.institution.name,
-                "name": round_.name,
+                "institution": escape(round_.institution.name),
+                "name": escape(round_.name),
                 "period": period,
-                "package": round_.package.name,
+                "package": escape(round_.package.name),
             },
             styles["Normal"],
         ),

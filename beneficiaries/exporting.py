@@ -17,16 +17,9 @@ from openpyxl import Workbook
 
 from beneficiaries.models import Consent, Household, Member
 from beneficiaries.validators import mask_number
+from core.spreadsheets import neutralise, xlsx_cell
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
-
-
-def neutralise(value) -> object:
-    """Prefixes a quote to text that Excel/LibreOffice would treat as a formula (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def export_header() -> list[str]:
@@ -103,7 +96,7 @@ def xlsx_file(rows: Iterable[list], *, title: str) -> tempfile.SpooledTemporaryF
     sheet.append(export_header())
     for row in rows:
         # Written as text: never a formula, never a number that loses NIK digits.
-        sheet.append([str(v) if v is not None else "" for v in row])
+        sheet.append([xlsx_cell(str(v)) if v is not None else "" for v in row])
     handle = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
     workbook.save(handle)
     handle.seek(0)
@@ -154,7 +147,7 @@ def subject_record_xlsx(record: dict) -> tempfile.SpooledTemporaryFile:
         sheet = workbook.create_sheet(title=section)
         sheet.append([_("Kolom"), _("Nilai")])
         for key, value in record[section].items():
-            sheet.append([key, neutralise("" if value is None else str(value))])
+            sheet.append([key, xlsx_cell("" if value is None else str(value))])
     sheet = workbook.create_sheet(title="persetujuan")
     sheet.append([_("Tujuan"), _("Versi"), _("Tanggal"), _("Ditarik")])
     for row in record["persetujuan"]:

@@ -9,15 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-#: A cell starting with one of these is a formula (or DDE payload) to Excel and LibreOffice (quality.md S8).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe-quote, so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from core.spreadsheets import xlsx_cell
 
 
 def _rp(value) -> str:
@@ -57,24 +49,24 @@ def projects_xlsx(projects) -> bytes:
         ws.append(
             [
                 number,
-                safe_cell(p.name),
-                safe_cell(str(p.get_kind_display())),
-                safe_cell(str(p.get_status_display())),
+                xlsx_cell(p.name),
+                xlsx_cell(str(p.get_kind_display())),
+                xlsx_cell(str(p.get_status_display())),
                 p.fiscal_year,
-                safe_cell(", ".join(k.name for k in p.kelurahan_served.all())),
-                safe_cell(str(p.get_funding_source_display())),
+                xlsx_cell(", ".join(k.name for k in p.kelurahan_served.all())),
+                xlsx_cell(str(p.get_funding_source_display())),
                 p.budget,
                 p.latest_spent or 0,
                 float(p.latest_progress) if p.latest_progress is not None else None,
-                safe_cell(p.contractor),
-                safe_cell(p.contract_number),
+                xlsx_cell(p.contractor),
+                xlsx_cell(p.contract_number),
                 p.planned_start_on,
                 p.planned_end_on,
                 p.actual_start_on,
                 p.actual_end_on,
                 p.households_served,
                 _("Ya") if p.is_delayed else _("Tidak"),
-                safe_cell(p.delay_reason),
+                xlsx_cell(p.delay_reason),
             ]
         )
     out = io.BytesIO()

@@ -23,17 +23,11 @@ from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from core.spreadsheets import neutralise, xlsx_cell
 from core.templatetags.formatting import rupiah
 from reports.tables import Table
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PORTAL_BLUE = colors.HexColor("#1d4e89")
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
 
 
 def display_number(value) -> str:
@@ -60,9 +54,9 @@ def title_lines(run) -> tuple[str, str]:
 def build_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # Excel in Indonesian locale expects ';' (decimal comma)
-    writer.writerow([safe_cell(c) for c in table.columns])
+    writer.writerow([neutralise(c) for c in table.columns])
     for row in table.rows:
-        writer.writerow([safe_cell("" if v is None else v) for v in row])
+        writer.writerow([neutralise("" if v is None else v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
 
@@ -83,22 +77,22 @@ def build_xlsx(run, tables: list[Table], computed_at) -> bytes:
     cover["A5"] = _("Daftar tabel")
     cover["A5"].font = Font(bold=True)
     for index, table in enumerate(tables, start=6):
-        cover.cell(row=index, column=1, value=safe_cell(table.title))
+        cover.cell(row=index, column=1, value=xlsx_cell(table.title))
     cover.column_dimensions["A"].width = 70
     header_fill = PatternFill("solid", fgColor="DCE6F2")
     for table in tables:
         sheet = workbook.create_sheet(title=table.key[:31])
-        sheet.append([safe_cell(table.title)])
+        sheet.append([xlsx_cell(table.title)])
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([safe_cell(c) for c in table.columns])
+        sheet.append([xlsx_cell(c) for c in table.columns])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.fill = header_fill
         for row in table.rows:
-            sheet.append([safe_cell(v) for v in row])
+            sheet.append([xlsx_cell(v) for v in row])
         if table.note:
             sheet.append([])
-            sheet.append([safe_cell(table.note)])
+            sheet.append([xlsx_cell(table.note)])
         sheet.column_dimensions["A"].width = 34
         for col in range(2, len(table.columns) + 1):
             sheet.column_dimensions[get_column_letter(col)].width = 16
@@ -180,7 +174,7 @@ def build_pdf(run, tables: list[Table], computed_at) -> bytes:
         story.append(Paragraph(escape(table.title), styles["Heading2"]))
         data = [[Paragraph(escape(str(c)), cell_style) for c in table.columns]]
         data += [
-            [escape(str(row[0]))]
+            [str(row[0])]  # a plain cell is drawn as it is (only Paragraph reads markup): no escaping
             + [rupiah(v) if i in table.money else display_number(v) for i, v in enumerate(row[1:], start=1)]
             for row in table.rows
         ]
