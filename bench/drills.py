@@ -511,11 +511,11 @@ def drill_c(svc: Services, data: dict) -> None:
     staff = data["staff"]
     svc.start("worker")
     time.sleep(4)
-    households = 2500
+    households = 4000
     path, rows = _import_file(households, seed=41)
     with path.open("rb") as handle:
         batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c1.csv")
-    validate_import_batch_task.delay(batch.pk)
+    task = validate_import_batch_task.delay(batch.pk)
     started = _wait(lambda: ImportBatch.objects.get(pk=batch.pk).status == "validating", 60)
     time.sleep(1.5)
     mid = ImportBatch.objects.get(pk=batch.pk).status == "validating"
@@ -529,14 +529,20 @@ def drill_c(svc: Services, data: dict) -> None:
     distinct = batch.rows.values("row_number").distinct().count()
     check(
         "c1 worker child killed mid-validation: the retry validates the file once",
-        started and mid and bool(children) and done and batch.status == "validated" and staged == distinct == rows,
+        started
+        and mid
+        and bool(children)
+        and done
+        and batch.status == "validated"
+        and staged == distinct == rows
+        and _ran_again(svc, task.id),
         f"{rows} rows; killed while validating: {mid}; status {batch.status}; staging rows {staged} "
-        f"({distinct} distinct), accepted {batch.accepted_rows}",
+        f"({distinct} distinct), accepted {batch.accepted_rows}; worker log: {_runs(svc, task.id)}",
     )
 
     before_households, before_members = Household.objects.count(), Member.objects.count()
     importing.import_batch_request_commit(actor=staff, batch=batch)
-    commit_import_batch_task.delay(batch.pk, staff.pk)
+    task = commit_import_batch_task.delay(batch.pk, staff.pk)
     in_progress = _wait(lambda: _commit_in_progress(batch.pk), 60, 0.05)
     time.sleep(0.5)
     children = _pool_children(svc)
@@ -555,17 +561,19 @@ def drill_c(svc: Services, data: dict) -> None:
         and batch.status == "committed"
         and added_households == batch.households_created == households
         and added_members == batch.members_created == rows
-        and events == (households, rows),
+        and events == (households, rows)
+        and _ran_again(svc, task.id),
         f"status {batch.status}; households +{added_households} (batch says {batch.households_created}), "
-        f"members +{added_members} (batch says {batch.members_created}); insert events {events}",
+        f"members +{added_members} (batch says {batch.members_created}); insert events {events}; "
+        f"worker log: {_runs(svc, task.id)}",
     )
 
     # c3: the whole worker dies (main process too: OOM killer, power): its message waits in Redis, unacknowledged,
     # until the visibility timeout; a worker started after that takes it again.
-    path, rows = _import_file(1500, seed=43)
+    path, rows = _import_file(3000, seed=43)
     with path.open("rb") as handle:
         batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c3.csv")
-    validate_import_batch_task.delay(batch.pk)
+    task = validate_import_batch_task.delay(batch.pk)
     _wait(lambda: ImportBatch.objects.get(pk=batch.pk).status == "validating", 60)
     time.sleep(1.0)
     mid = ImportBatch.objects.get(pk=batch.pk).status == "validating"
@@ -580,11 +588,28 @@ def drill_c(svc: Services, data: dict) -> None:
     distinct = batch.rows.values("row_number").distinct().count()
     check(
         "c3 whole worker killed mid-validation: the message comes back after the visibility timeout, validated once",
-        mid and done and batch.status == "validated" and staged == distinct == rows,
+        mid and done and batch.status == "validated" and staged == distinct == rows and _ran_again(svc, task.id),
         f"status {batch.status} {time.monotonic() - killed_at:.0f} s after the kill "
-        f"(visibility timeout {VISIBILITY_TIMEOUT} s in this drill); staging rows {staged} ({distinct} distinct) of {rows}",
+        f"(visibility timeout {VISIBILITY_TIMEOUT} s in this drill); staging rows {staged} ({distinct} distinct) of "
+        f"{rows}; worker logs: {_runs(svc, task.id)}",
     )
     svc.stop("worker")
+
+
+def _counts(svc: Services, task_id: str) -> tuple[int, int]:
+    """How often the task was received and how often it succeeded, over every worker log of this run."""
+    text = _read(svc.logs / "celery-worker.log")
+    return (text.count(f"[{task_id}] received"), text.count(f"[{task_id}] succeeded"))
+
+
+def _ran_again(svc: Services, task_id: str) -> bool:
+    received, succeeded = _counts(svc, task_id)
+    return received >= 2 and succeeded == 1
+
+
+def _runs(svc: Services, task_id: str) -> str:
+    received, succeeded = _counts(svc, task_id)
+    return f"received {received}x, succeeded {succeeded}x"
 
 
 def _history_events(batch_id: int) -> tuple[int, int]:
