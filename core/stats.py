@@ -3,7 +3,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
+
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -23,9 +27,18 @@ def register_kelurahan_stat(*, key: str, label, order: int, counter: Callable) -
 
 
 def stats_for(user) -> list[tuple[KelurahanStat, dict]]:
+    """Every registered count the user may see. Each result is kept for a few minutes per user
+    (`KELURAHAN_STATS_CACHE_SECONDS`): at a million households a count over the member table takes seconds, and
+    the home page is the first page of every visit. Per user, so no figure crosses a scope."""
+    seconds = getattr(settings, "KELURAHAN_STATS_CACHE_SECONDS", 300)
     result = []
     for stat in sorted(_STATS.values(), key=lambda s: s.order):
-        counts = stat.counter(user)
+        key = f"kelurahan-stat:{stat.key}:{user.pk}"
+        counts = cache.get(key, _MISSING) if seconds else _MISSING
+        if counts is _MISSING:
+            counts = stat.counter(user)
+            if seconds:
+                cache.set(key, counts, seconds)
         if counts is not None:
             result.append((stat, counts))
     return result

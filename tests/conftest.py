@@ -13,6 +13,15 @@ from tests.factories.core import kelurahan
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The process-local cache (home-page counts) must not carry figures from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def keramasan(db):
     return kelurahan("Keramasan")

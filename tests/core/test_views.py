@@ -27,6 +27,25 @@ def test_home_lists_six_kelurahan_with_counts(client_for, user_kecamatan, kerama
 
 
 @pytest.mark.django_db
+def test_home_counts_are_kept_per_user_for_a_few_minutes(client_for, user_kecamatan, user_kelurahan, keramasan):
+    from django.core.cache import cache
+
+    def rt_count(user):
+        response = client_for(user).get(reverse("core:home"))
+        return {row["kelurahan"].name: dict(row["counts"]) for row in response.context["rows"]}["Keramasan"][
+            "RT terdaftar"
+        ]
+
+    RTFactory.create_batch(2, kelurahan=keramasan)
+    assert rt_count(user_kecamatan) == 2
+    RTFactory(kelurahan=keramasan)
+    assert rt_count(user_kecamatan) == 2  # kept: no recount on every visit
+    assert rt_count(user_kelurahan) == 3  # another user's figures are never served from this user's entry
+    cache.clear()  # (what the expiry does after KELURAHAN_STATS_CACHE_SECONDS)
+    assert rt_count(user_kecamatan) == 3
+
+
+@pytest.mark.django_db
 def test_home_query_count_does_not_grow(client_for, user_kecamatan, keramasan, django_assert_max_num_queries):
     client = client_for(user_kecamatan)
     client.get(reverse("core:home"))  # warm the session
