@@ -4,9 +4,14 @@ Name, NIK, birth date and address are anonymised, in the rows and in their histo
 card goes too (Dukcapil can name every member from it), as do the GPS position, birth place, free-text removal
 notes and the consent-giver's name. What stays (kelurahan, RT, sex, birth year, housing and asset codes,
 removal reason and date) keeps the counts and reports of earlier years right without naming anyone.
+
+Other apps keep copies of these fields (a correction request holds the old and new name); they register a
+follow-on with `register_follow_on` in their `AppConfig.ready()`, and it runs in the same transaction with the
+ids that were anonymised (this app must not import them, architecture.md §2).
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +41,13 @@ MEMBER_VALUES = {
 }
 CONSENT_VALUES = {"consenter_name": ANONYMISED}
 
+_FOLLOW_ONS: dict[str, Callable] = {}
+
+
+def register_follow_on(key: str, handler: Callable) -> None:
+    """`handler(*, member_ids: list[int], household_ids: list[int])` clears another app's copies of their data."""
+    _FOLLOW_ONS[key] = handler
+
 
 @transaction.atomic
 def registry_anonymise_inactive(*, now: datetime.datetime | None = None) -> int:
@@ -49,4 +61,7 @@ def registry_anonymise_inactive(*, now: datetime.datetime | None = None) -> int:
     changed += retention.anonymise(Household.objects.filter(pk__in=household_ids), HOUSEHOLD_VALUES)
     consents = Consent.objects.filter(Q(household_id__in=household_ids) | Q(member_id__in=member_ids))
     retention.anonymise(consents.exclude(consenter_name=ANONYMISED), CONSENT_VALUES)
+    if member_ids or household_ids:
+        for handler in list(_FOLLOW_ONS.values()):
+            handler(member_ids=member_ids, household_ids=household_ids)
     return changed

@@ -83,12 +83,12 @@ def test_retention_only_the_purge_lifts_the_audit_delete_trigger():
     for path in sources:
         relative = str(path.relative_to(base))
         text = path.read_text(encoding="utf-8")
-        named = "pgtrigger.ignore" in text or "AUDIT_DELETE_TRIGGER" in text or "audit_append_only" in text
+        # Other code may lift other triggers (core.bulk lifts pghistory insert triggers during COPY), never these.
+        named = any(name in text for name in ("AUDIT_DELETE_TRIGGER", "audit_append_only", "AuditEvent:"))
         if named and relative not in {"core/retention.py", "core/models.py"}:
             offenders.append(relative)
     assert offenders == []
-    models_text = (base / "core" / "models.py").read_text(encoding="utf-8")
-    assert "pgtrigger.ignore" not in models_text
+    assert "pgtrigger.ignore" not in (base / "core" / "models.py").read_text(encoding="utf-8")
 
 
 def test_retention_task_runs_every_handler_and_records_one_audit_event():
