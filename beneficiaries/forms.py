@@ -229,8 +229,13 @@ MemberCreateFormSet = inlineformset_factory(
 
 class SearchForm(forms.Form):
     KIND_CHOICES = [("nik", _("NIK")), ("kk", _("Nomor KK")), ("name", _("Nama"))]
-    kind = forms.ChoiceField(label=_("Cari berdasarkan"), choices=KIND_CHOICES, initial="nik")
-    q = forms.CharField(label=_("Kata kunci"), max_length=150)
+    kind = forms.ChoiceField(
+        label=_("Cari berdasarkan"),
+        choices=KIND_CHOICES,
+        initial="nik",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    q = forms.CharField(label=_("Kata kunci"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"}))
 
     def clean(self):
         cleaned = super().clean()
