@@ -117,15 +117,6 @@ def copy_rows(model, rows: Iterable[dict], *, now: datetime.datetime | None = No
 def _copy_rows(model, rows: Iterable[dict], *, now, history: list) -> int:
     now = now or timezone.now()
     pk = model._meta.pk
-    plan = []  # (field, name, attname, constant default or _MISSING when it must be computed per row)
-    for field in model._meta.concrete_fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            constant = now
-        elif field.has_default() and callable(field.default):
-            constant = _MISSING
-        else:
-            constant = field.get_default()  # "" for text columns without a default, else None
-        plan.append((field, field.name, field.attname, constant))
     table = connection.ops.quote_name(model._meta.db_table)
     written = 0
     rows = iter(rows)
@@ -136,27 +127,34 @@ def _copy_rows(model, rows: Iterable[dict], *, now, history: list) -> int:
                 # Keys for the rows that came without one, so that their history can be written after the COPY.
                 fresh = iter(allocate_ids(model, keys.count(None)))
                 keys = [key if key is not None else next(fresh) for key in keys]
-            with_pk = history or any(key is not None for key in keys)
-            used = [p for p in plan if with_pk or not p[0].primary_key]
+            with_pk = bool(history) or any(key is not None for key in keys)
+            given = set().union(*(row.keys() for row in chunk))
+            variable, constant = _columns(model, given, with_pk=with_pk, now=now)
+            # Columns nobody gave and whose default is a constant go last, as one string per chunk.
+            suffix = "".join("\t" + value for _column, value in constant)
             buffer = io.StringIO()
+            write, by_type = buffer.write, _BY_TYPE.get
             for row, key in zip(chunk, keys, strict=True):
                 values = []
-                for field, name, attname, constant in used:
-                    if field.primary_key:
+                for field, name, attname in variable:
+                    if field is pk:
                         value = key
                     else:
                         value = row.get(attname, _MISSING)
                         if value is _MISSING:
                             value = row.get(name, _MISSING)
-                        if value is _MISSING:
-                            value = field.get_default() if constant is _MISSING else constant
-                        elif hasattr(value, "pk"):
-                            value = value.pk
-                    values.append(copy_value(value))
-                buffer.write("\t".join(values))
-                buffer.write("\n")
+                            if value is _MISSING:
+                                value = field.get_default()
+                            elif hasattr(value, "pk"):
+                                value = value.pk
+                    convert = by_type(type(value))
+                    values.append(convert(value) if convert is not None else copy_value(value))
+                write("\t".join(values))
+                write(suffix)
+                write("\n")
             buffer.seek(0)
-            columns = ", ".join(connection.ops.quote_name(p[0].column) for p in used)
+            quote = connection.ops.quote_name
+            columns = ", ".join([quote(f.column) for f, _n, _a in variable] + [quote(c) for c, _v in constant])
             # A statement through Django's cursor carries the pghistory context and pgtrigger's ignore list
             # into the transaction for the COPY, which bypasses Django's execute wrappers.
             cursor.execute("SET LOCAL kertapati.bulk_copy = 'on'")
@@ -165,3 +163,19 @@ def _copy_rows(model, rows: Iterable[dict], *, now, history: list) -> int:
                 _record_insert_events(model, history, keys)
             written += len(chunk)
     return written
+
+
+def _columns(model, given: set, *, with_pk: bool, now) -> tuple[list, list]:
+    """(fields whose value comes per row, [(column, COPY text)] of fields with the same value on every row)."""
+    variable, constant = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            if with_pk:
+                variable.insert(0, (field, field.name, field.attname))
+        elif field.attname in given or field.name in given or (field.has_default() and callable(field.default)):
+            variable.append((field, field.name, field.attname))
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            constant.append((field.column, copy_value(now)))
+        else:
+            constant.append((field.column, copy_value(field.get_default())))  # "" for text without a default
+    return variable, constant
