@@ -54,9 +54,13 @@ def main():
     parser.add_argument("--households", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
+    import logging
+
     import django
 
     django.setup()
+    logging.basicConfig(format="  %(message)s")
+    logging.getLogger("beneficiaries.importing").setLevel(logging.INFO)  # the phases of validation and commit
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -44,6 +44,7 @@ class BeneficiariesConfig(AppConfig):
         stats.register_kelurahan_stat(key="households", label=_("Keluarga"), order=10, counter=_count_households)
         stats.register_kelurahan_stat(key="members", label=_("Anggota keluarga"), order=11, counter=_count_members)
         retention.register_handler(key="registry_inactive", run=registry_retention.registry_anonymise_inactive)
+        retention.register_handler(key="import_files", run=registry_retention.import_files_delete_expired)
 
 
 def _count_households(user):

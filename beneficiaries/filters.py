@@ -107,8 +107,9 @@ class HouseholdFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # `%>` (word similarity) uses the GIN trigram index benef_member_name_trgm.
-        matches = Member.objects.filter(full_name__trigram_word_similar=value).values("household_id")
+        from beneficiaries.selectors import name_match  # (selectors imports this module)
+
+        matches = name_match(Member.objects.all(), value).values("household_id")
         return queryset.filter(pk__in=matches)
 
     def filter_children_out_of_school(self, queryset, name, value):

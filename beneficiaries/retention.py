@@ -65,3 +65,27 @@ def registry_anonymise_inactive(*, now: datetime.datetime | None = None) -> int:
         for handler in list(_FOLLOW_ONS.values()):
             handler(member_ids=member_ids, household_ids=household_ids)
     return changed
+
+
+def import_files_delete_expired(*, now: datetime.datetime | None = None) -> int:
+    """Privacy notice `import_files`: an import's uploaded spreadsheet and its staged rows (every NIK and name of
+    the file) are deleted a year after the import was last touched; the batch row stays as the record of who
+    imported what and how many rows changed. Returns how many imports were cleared."""
+    from beneficiaries.models import ImportBatch, ImportRow
+
+    busy = (ImportBatch.Status.VALIDATING, ImportBatch.Status.COMMITTING)
+    expired = ImportBatch.objects.filter(updated_at__lt=retention.cutoff("import_files", now=now)).exclude(
+        status__in=busy
+    )
+    cleared = 0
+    for batch in expired.iterator():
+        has_rows = ImportRow.objects.filter(batch=batch).exists()
+        if not batch.file and not has_rows:
+            continue
+        with transaction.atomic():
+            ImportRow.objects.filter(batch=batch).delete()
+            if batch.file:
+                batch.file.delete(save=False)
+            ImportBatch.objects.filter(pk=batch.pk).update(file="")
+        cleared += 1
+    return cleared

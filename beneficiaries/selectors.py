@@ -150,19 +150,34 @@ def household_kk_lookup(*, user, kk_number: str) -> Household | None:
     return Household.objects.visible_to(user).filter(kk_number=kk).order_by("-is_active", "-pk").first()
 
 
+NAME_CANDIDATES = 1000
+
+
 def member_name_search(*, user, name: str, limit: int = SEARCH_LIMIT) -> list[Member]:
-    """Fuzzy name search with pg_trgm word similarity, best first."""
+    """Fuzzy name search with pg_trgm, best first: every word typed must be similar to a word of the name.
+
+    Matching each word (not the whole string) keeps a search for "Budi Saputra" from ranking every Budi and
+    every Saputra (131,270 rows and 1.8 s at a million households; 2,564 rows and 0.14 s this way). The best
+    matches are ranked among the first NAME_CANDIDATES, so one common first name alone stays fast too; the
+    page then asks for a fuller name."""
     name = name.strip()
     if len(name) < 3:
         return []
+    candidates = name_match(Member.objects.visible_to(user).active(), name).values("pk")[:NAME_CANDIDATES]
     return list(
-        Member.objects.visible_to(user)
-        .active()
-        .filter(full_name__trigram_word_similar=name)
+        Member.objects.filter(pk__in=candidates)
         .annotate(similarity=TrigramWordSimilarity(name, "full_name"))
         .select_related("household", "household__kelurahan", "household__rt")
         .order_by("-similarity", "pk")[:limit]
     )
+
+
+def name_match(members, name: str):
+    """Members whose name has a word similar to each word of `name` (`%>`, the GIN index benef_member_name_trgm)."""
+    words = [word for word in name.split() if len(word) >= 2] or [name.strip()]
+    for word in words:
+        members = members.filter(full_name__trigram_word_similar=word)
+    return members
 
 
 EVENT_LABELS = {"insert": _("dibuat"), "update": _("diubah"), "delete": _("dihapus")}

@@ -112,7 +112,11 @@ class HouseholdSearchView(RegistryPermissionMixin, View):
                     return redirect("beneficiaries:household_detail", pk=household.pk)
             else:
                 results = selectors.member_name_search(user=request.user, name=q)
-        return render(request, self.template_name, {"form": form, "results": results, "searched": searched})
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "results": results, "searched": searched, "search_limit": selectors.SEARCH_LIMIT},
+        )
 
 
 # --- Detail, reveal, subject request ----------------------------------------------------------------------

@@ -37,6 +37,12 @@ RETENTION = [
         5,
         _("sejak kasus ditutup, atau sampai anak berusia 21 tahun bila lebih lama"),
     ),
+    Retention(
+        "import_files",
+        _("Berkas impor data keluarga (spreadsheet) dan baris pratinjaunya"),
+        1,
+        _("sejak impor disimpan, dibatalkan atau terakhir diubah; catatan siapa mengimpor dan jumlahnya tetap"),
+    ),
     Retention("delivery_photo", _("Foto bukti penyerahan bantuan"), 2, _("sejak putaran penyaluran ditutup")),
     Retention("audit_event", _("Catatan audit keamanan"), 5, _("sejak kejadian")),
 ]

@@ -332,3 +332,30 @@ def test_import_households_command_dry_run_and_commit(tmp_path, rts, capsys):
     path.write_bytes(csv_bytes([row(1)]))
     call_command("import_households", str(path))
     assert Member.objects.count() == 1
+
+
+def test_import_files_and_staged_rows_are_deleted_a_year_on(user_kelurahan, rts):
+    """Retention (privacy notice `import_files`): the spreadsheet and its staged rows go; the batch record stays."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from beneficiaries.models import ImportRow
+    from beneficiaries.retention import import_files_delete_expired
+
+    old = run(user_kelurahan, csv_bytes([row(1)]))
+    recent = run(user_kelurahan, csv_bytes([row(2)]))
+    busy = run(user_kelurahan, csv_bytes([row(3)]))
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    ImportBatch.objects.filter(pk__in=[old.pk, busy.pk]).update(updated_at=long_ago)
+    ImportBatch.objects.filter(pk=busy.pk).update(status=ImportBatch.Status.COMMITTING)
+    path = old.file.path
+    assert import_files_delete_expired() == 1
+    old.refresh_from_db()
+    assert not old.file and not ImportRow.objects.filter(batch=old).exists()
+    assert old.accepted_rows == 1 and old.original_name  # the record of the import stays
+    import os
+
+    assert not os.path.exists(path)
+    assert ImportRow.objects.filter(batch=recent).exists() and ImportRow.objects.filter(batch=busy).exists()
+    assert import_files_delete_expired() == 0  # a second run finds nothing left

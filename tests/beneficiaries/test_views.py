@@ -395,3 +395,19 @@ def test_consent_record_and_withdraw_views(client_for, user_kelurahan, user_kelu
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
     assert client_for(user_kelurahan_other).post(url, {"consenter_name": "x"}).status_code == 404
+
+
+def test_name_search_needs_every_word_and_tolerates_typos(client_for, user_kelurahan, household_keramasan):
+    """Each typed word must resemble a word of the name: "Budi Saputra" is not every Budi and every Saputra."""
+    names = ["Budi Saputra", "Budy Saputra", "Budi Hartono", "Rina Saputra", "Saputra Budiman"]
+    members = {n: MemberFactory(household=household_keramasan, full_name=n, relationship=4) for n in names}
+    client = client_for(user_kelurahan)
+    response = client.post(reverse("beneficiaries:household_search"), {"kind": "name", "q": "Budi Saputra"})
+    found = response.context["results"]
+    assert found[0] == members["Budi Saputra"]
+    assert members["Budy Saputra"] in found and members["Saputra Budiman"] in found
+    assert members["Budi Hartono"] not in found and members["Rina Saputra"] not in found
+    assert not response.context["results"] or "search-truncated" not in response.content.decode()
+    listed = client.get(reverse("beneficiaries:household_list"), {"q": "Rina Saputra"}).context["page"].items
+    assert [h.pk for h in listed] == [household_keramasan.pk]
+    assert client.get(reverse("beneficiaries:household_list"), {"q": "Rina Hartono"}).context["page"].items == []
