@@ -72,7 +72,9 @@ def test_history_functions_are_the_fast_ones_and_ignore_still_works(keramasan):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname IN ('_pgtrigger_should_ignore', '_pgh_attach_context')")
+        cursor.execute(
+            "SELECT prosrc FROM pg_proc WHERE proname IN ('_pgtrigger_should_ignore', '_pgh_attach_context')"
+        )
         sources = [row[0] for row in cursor.fetchall()]
     assert len(sources) == 2 and not any("EXCEPTION" in source for source in sources)
     rt = RTFactory(kelurahan=keramasan, rw=1)
