@@ -370,6 +370,12 @@ class _Wilayah:
     today: datetime.date
     kk_label: str
 
+    def __post_init__(self):
+        self.identity_checks = (
+            ("kk_number", self.kk_label, partial(validate_kk, today=self.today)),
+            ("nik", "NIK", validate_nik),
+        )
+
     @classmethod
     def load(cls, actor):
         kelurahan = {}
@@ -479,10 +485,7 @@ def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict, households: dict | None
     data = dict(cached[0])
     errors.extend(cached[1])
     # Identity numbers
-    for key, label, validator in (
-        ("kk_number", wilayah.kk_label, partial(validate_kk, today=wilayah.today)),
-        ("nik", "NIK", validate_nik),
-    ):
+    for key, label, validator in wilayah.identity_checks:
         if key not in raw:
             data[key] = ""
             continue
@@ -578,7 +581,7 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
     households_seen: dict[tuple, tuple] = {}
     household_of_kk: dict[str, tuple] = {}
     heads: dict[str, int] = {}
-    pending: list[ImportRow] = []
+    pending: list[dict] = []
     processed = accepted = 0
     for number, cells in enumerate(rows, start=header_row + 1):
         raw_row = _filled(keys, cells)
