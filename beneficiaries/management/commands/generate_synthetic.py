@@ -16,20 +16,11 @@ from django.db import connection, transaction
 
 from beneficiaries import synthetic
 from beneficiaries.models import Household, Member
+from core.bulk import copy_value as _copy_value
 from core.models import RT, Kelurahan
 
 CHUNK = 10_000
 RTS_PER_KELURAHAN = 40
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
 def _columns(model, skip=("id",)):
