@@ -30,6 +30,7 @@ from beneficiaries.forms import (
 )
 from beneficiaries.models import Household, Member
 from beneficiaries.tasks import commit_import_batch_task, validate_import_batch_task
+from core.forms import add_service_error
 from core.models import AuditAction
 from core.panels import panels_for
 
@@ -381,7 +382,7 @@ class HouseholdDeactivateView(RegistryPermissionMixin, View):
             try:
                 self.deactivate(request, obj, form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Data dinonaktifkan."))
                 return redirect("beneficiaries:household_detail", pk=getattr(obj, "household_id", obj.pk))
@@ -481,7 +482,7 @@ class DuplicateDetailView(RegistryPermissionMixin, View):
                     services.duplicate_merge(actor=request.user, flag=flag, keep=keep, note=note)
                     messages.success(request, _("Data digabung; data yang lain dinonaktifkan sebagai data ganda."))
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 return redirect("beneficiaries:duplicate_list")
         return render(request, self.template_name, {"flag": flag, "form": form})

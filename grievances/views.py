@@ -14,21 +14,13 @@ from django.views.generic import FormView, TemplateView
 
 from beneficiaries import selectors as registry
 from core.audit import audit_event
+from core.forms import add_service_error
 from core.models import AuditAction
 from grievances import changes, forms, selectors, services, subject_requests
 from grievances.filters import GrievanceFilter
 from grievances.models import Category, ChangeRequestStatus, Status
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: field errors where the form has the field, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class GrievanceListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -84,7 +76,7 @@ class GrievanceCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
         try:
             grievance = services.grievance_create(actor=self.request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -141,7 +133,7 @@ class GrievanceAssignView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     actor=request.user, grievance=grievance, assignee=form.cleaned_data["assignee"]
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(
                     request, _("Pengaduan ditugaskan kepada %(user)s.") % {"user": form.cleaned_data["assignee"]}
@@ -166,7 +158,7 @@ class GrievanceStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     answer=form.cleaned_data["answer"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -347,7 +339,7 @@ class ChangeRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormV
                 grievance=self.grievance,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -469,7 +461,7 @@ class SubjectRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, Form
                 member=self.member,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Permintaan subjek data dicatat. Batas waktu: 3 x 24 jam."))
         return redirect("grievances:subjectrequest_detail", pk=obj.pk)
@@ -506,7 +498,7 @@ class SubjectRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, Form
                 response=form.cleaned_data["response"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Permintaan subjek data diperbarui."))
         return redirect("grievances:subjectrequest_detail", pk=self.object.pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import add_service_error
 from infrastructure import services
 from infrastructure.forms import MultipleImageField
 from infrastructure.models import (
@@ -53,7 +54,7 @@ class ProjectAdminForm(forms.ModelForm):
             try:
                 services.check_served(kelurahan_served=list(cleaned["kelurahan_served"]), rts=cleaned.get("rts") or [])
             except ValidationError as exc:
-                self.add_error(None, exc)
+                add_service_error(self, exc)
         target = cleaned.get("to_status")
         if target and self.instance.pk and target != self.instance.status:
             errors = services.status_transition_errors(

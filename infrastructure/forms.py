@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import add_service_error
 from core.models import RT, Kelurahan
 from infrastructure import services
 from infrastructure.models import (
@@ -189,7 +190,7 @@ class ProjectForm(forms.ModelForm):
             try:
                 services.check_served(kelurahan_served=list(served), rts=cleaned.get("rts") or [])
             except ValidationError as exc:
-                self.add_error(None, exc)
+                add_service_error(self, exc)
         return cleaned
 
     def service_fields(self) -> dict:

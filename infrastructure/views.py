@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.forms import add_service_error
 from infrastructure import exports, selectors, services
 from infrastructure.filters import ProjectFilter
 from infrastructure.forms import ProgressUpdateForm, ProjectForm, StatusChangeForm
@@ -112,7 +113,7 @@ class ProjectCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Proyek “%(name)s” dicatat sebagai usulan.") % {"name": project.name})
         return redirect("infrastructure:project_detail", pk=project.pk)
@@ -146,7 +147,7 @@ class ProjectUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Perubahan proyek disimpan."))
         return redirect("infrastructure:project_detail", pk=self.project.pk)
@@ -188,7 +189,7 @@ class ProgressUpdateCreateView(ProjectScopedFormView):
                 keep_gps=data["keep_gps"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Laporan kemajuan disimpan."))
         if update.is_over_budget:
@@ -217,7 +218,7 @@ class ProjectStatusView(ProjectScopedFormView):
                 halt_reason=data["halt_reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request, _("Status proyek sekarang: %(status)s.") % {"status": project.get_status_display()}

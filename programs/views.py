@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from beneficiaries.models import Member
+from core.forms import add_service_error
 from programs import certificates, eligibility, selectors, services
 from programs.forms import (
     CohortForm,
@@ -72,7 +73,7 @@ class ProgramFormView(StaffView):
             try:
                 program = services.program_save(program=form.instance)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Data berhasil disimpan."))
                 return redirect("programs:program_detail", pk=program.pk)
@@ -117,7 +118,7 @@ class CohortFormView(StaffView):
             try:
                 cohort = services.cohort_save(cohort=form.instance, kelurahan_set=form.cleaned_data["kelurahan_set"])
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Data berhasil disimpan."))
                 return redirect("programs:cohort_detail", pk=cohort.pk)
@@ -325,7 +326,7 @@ class SessionCreateView(StaffView):
             try:
                 services.session_save(session=form.instance)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
         if form.errors:
             for field, errors in form.errors.items():
                 label = form.fields[field].label if field in form.fields else _("Sesi")
@@ -438,7 +439,7 @@ class OutcomeCreateView(StaffView):
             try:
                 services.outcome_record(follow_up=follow_up, outcome=form.instance, actor=request.user)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Hasil tindak lanjut disimpan."))
                 return redirect("programs:followup_list")
@@ -471,7 +472,7 @@ class EnterpriseCreateView(StaffView):
             try:
                 enterprise = services.enterprise_save(enterprise=form.instance)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 return redirect("programs:enterprise_detail", pk=enterprise.pk)
         return render(request, self.template_name, {"form": form}, status=400)
@@ -515,7 +516,7 @@ class EnterpriseDetailView(StaffView):
                 with transaction.atomic():
                     services.sale_record(sale=form.instance)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Penjualan dicatat."))
                 return redirect("programs:enterprise_detail", pk=pk)
@@ -535,7 +536,7 @@ class EnterpriseDetailView(StaffView):
                     joined_on=form.cleaned_data["joined_on"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Anggota kelompok ditambahkan."))
                 return redirect("programs:enterprise_detail", pk=enterprise.pk)

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.models import Role
 from core.audit import audit_event
+from core.forms import add_service_error
 from core.models import AuditAction, Kelurahan
 from reports import dashboard, selectors, services
 from reports.forms import ReportRequestForm
@@ -61,7 +62,7 @@ class ReportRunCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     kelurahan=form.cleaned_data["kelurahan"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Laporan dimasukkan ke antrean. Halaman ini menampilkan kemajuannya."))
                 return redirect("reports:reportrun_detail", pk=run.pk)
