@@ -728,8 +728,9 @@ def _household_values(data: dict) -> dict:
     return {key: data.get(key) if key != "house_number" else (data.get(key) or "") for key in HOUSEHOLD_KEYS}
 
 
-def _plan(batch: ImportBatch, *, dry: bool, actor=None) -> dict:
-    """Upsert by KK then NIK, in chunks of households; with dry=True only counts what would change."""
+def _plan(batch: ImportBatch, *, actor=None) -> dict:
+    """Upsert by KK then NIK, in rounds of COMMIT_HOUSEHOLDS households; returns what changed (the preview
+    counts the same in SQL, `_preview_counts`)."""
     counts = {
         "households_created": 0,
         "households_updated": 0,
@@ -741,11 +742,11 @@ def _plan(batch: ImportBatch, *, dry: bool, actor=None) -> dict:
     group: dict[str, list[dict]] = {}
     for kk, data in rows.iterator(chunk_size=BATCH):
         if kk not in group and len(group) >= COMMIT_HOUSEHOLDS:
-            _apply_chunk(group, counts, dry=dry, actor=actor)
+            _apply_chunk(group, counts, actor=actor)
             group = {}
         group.setdefault(kk, []).append(data)
     if group:
-        _apply_chunk(group, counts, dry=dry, actor=actor)
+        _apply_chunk(group, counts, actor=actor)
     return counts
 
 
@@ -818,7 +819,7 @@ def _any(column: str, values: list[str]):
     return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))  # noqa: S611  # nosec B611
 
 
-def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, dry: bool, actor) -> None:
+def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, actor) -> None:
     """Matches one chunk of households against the registry; new rows go in with COPY, changed ones by update.
 
     Existing rows are read as tuples, not model instances: at 100,000 households the instances cost more than
@@ -855,12 +856,11 @@ def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, dry: bool, actor
             if diff:
                 counts["households_updated"] += 1
                 changed_households.append(Household(pk=household["pk"], updated_at=now, **values))
-    if not dry:
-        for household, pk in zip(new_households, allocate_ids(Household, len(new_households)), strict=True):
-            household["id"] = household_ids[household["kk_number"]] = pk
-        copy_rows(Household, new_households, now=now)
-        if changed_households:
-            Household.objects.bulk_update(changed_households, list(HOUSEHOLD_KEYS) + ["updated_at"], batch_size=BATCH)
+    for household, pk in zip(new_households, allocate_ids(Household, len(new_households)), strict=True):
+        household["id"] = household_ids[household["kk_number"]] = pk
+    copy_rows(Household, new_households, now=now)
+    if changed_households:
+        Household.objects.bulk_update(changed_households, list(HOUSEHOLD_KEYS) + ["updated_at"], batch_size=BATCH)
     new_members, changed_members = [], []
     for kk, rows in group.items():
         household_id = household_ids.get(kk)
@@ -879,10 +879,9 @@ def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, dry: bool, actor
                 )
             else:
                 counts["unchanged"] += 1
-    if not dry:
-        copy_rows(Member, new_members, now=now)
-        if changed_members:
-            Member.objects.bulk_update(changed_members, list(MEMBER_KEYS) + ["updated_at"], batch_size=BATCH)
+    copy_rows(Member, new_members, now=now)
+    if changed_members:
+        Member.objects.bulk_update(changed_members, list(MEMBER_KEYS) + ["updated_at"], batch_size=BATCH)
 
 
 def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
@@ -895,7 +894,7 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
             raise ValidationError(_("Impor ini tidak dalam status siap disimpan."), code="not_ready")
         started = time.perf_counter()
         with history.acting_as(actor, operation=f"import_households:{batch.pk}"):
-            counts = _plan(batch, dry=False, actor=actor)
+            counts = _plan(batch, actor=actor)
         logger.info(
             "Impor #%s: disimpan ke registri dalam %.1f dtk: %s", batch.pk, time.perf_counter() - started, counts
         )
