@@ -15,12 +15,14 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
+
+import portal  # bench/portal.py: the harness's process helpers
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
@@ -131,24 +133,7 @@ def main():
     singles = args.users * args.per_user
     ids = prepare(singles + args.batch)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kertapati_welfare.settings.test"}
-    server = subprocess.Popen(
-        [
-            str(BASE / ".venv/bin/gunicorn"),
-            "kertapati_welfare.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE,
-        env=env,
-    )
+    server = portal.start_gunicorn(env, PORT, Path(tempfile.gettempdir()) / f"kertapati-bench-{PORT}.log")
     try:
         for _ in range(50):
             try:
@@ -202,8 +187,7 @@ def main():
                 f"(created {result['created']}, duplicate {result['duplicate']}, rejected {result['rejected']})"
             )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        portal.stop(server)
 
 
 if __name__ == "__main__":

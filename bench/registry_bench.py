@@ -18,12 +18,14 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+import portal  # bench/portal.py: the harness's process helpers
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
@@ -124,24 +126,7 @@ def main():
     args = parser.parse_args()
     session, household_ids, niks, names, count = prepare()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kertapati_welfare.settings.test"}
-    server = subprocess.Popen(
-        [
-            str(BASE / ".venv/bin/gunicorn"),
-            "kertapati_welfare.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE,
-        env=env,
-    )
+    server = portal.start_gunicorn(env, PORT, Path(tempfile.gettempdir()) / f"kertapati-bench-{PORT}.log")
     try:
         csrf = None
         for _ in range(120):
@@ -187,8 +172,7 @@ def main():
             f"p99 {pct(latencies, 99):.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms, errors {errors[0]}"
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        portal.stop(server)
 
 
 if __name__ == "__main__":
