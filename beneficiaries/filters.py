@@ -107,8 +107,6 @@ class HouseholdFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        from beneficiaries.selectors import name_match  # (selectors imports this module)
-
         matches = name_match(Member.objects.all(), value).values("household_id")
         return queryset.filter(pk__in=matches)
 
@@ -123,3 +121,11 @@ class HouseholdFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(Member.objects.filter(household=OuterRef("pk"), is_active=True, disability__isnull=False))
         )
+
+
+def name_match(members, name: str):
+    """Members whose name has a word similar to each word of `name` (`%>`, the GIN index benef_member_name_trgm)."""
+    words = [word for word in name.split() if len(word) >= 2] or [name.strip()]
+    for word in words:
+        members = members.filter(full_name__trigram_word_similar=word)
+    return members

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.filters import HouseholdFilter
+from beneficiaries.filters import HouseholdFilter, name_match
 from beneficiaries.models import DuplicateFlag, Household, ImportBatch, Member
 from beneficiaries.validators import normalise_number
 from core import history
@@ -170,14 +170,6 @@ def member_name_search(*, user, name: str, limit: int = SEARCH_LIMIT) -> list[Me
         .select_related("household", "household__kelurahan", "household__rt")
         .order_by("-similarity", "pk")[:limit]
     )
-
-
-def name_match(members, name: str):
-    """Members whose name has a word similar to each word of `name` (`%>`, the GIN index benef_member_name_trgm)."""
-    words = [word for word in name.split() if len(word) >= 2] or [name.strip()]
-    for word in words:
-        members = members.filter(full_name__trigram_word_similar=word)
-    return members
 
 
 EVENT_LABELS = {"insert": _("dibuat"), "update": _("diubah"), "delete": _("dihapus")}
