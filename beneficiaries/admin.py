@@ -175,7 +175,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRow)
 class ImportRowAdmin(admin.ModelAdmin):
-    list_display = ["batch", "row_number", "is_accepted", "action"]
+    list_display = ["batch", "row_number", "kk_number", "full_name", "is_accepted"]
     list_filter = ["is_accepted"]
     raw_id_fields = ["batch"]
-    readonly_fields = ["batch", "row_number", "kk_number", "nik", "data", "errors", "is_accepted", "action"]
+    readonly_fields = [f.name for f in ImportRow._meta.fields]

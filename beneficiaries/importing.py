@@ -30,16 +30,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import choices
 from beneficiaries.models import Household, ImportBatch, ImportRow, Member
-from beneficiaries.validators import normalise_number, validate_kk, validate_nik
+from beneficiaries.validators import kk_passes, nik_passes, normalise_number, validate_kk, validate_nik
 from core import history
-from core.bulk import allocate_ids, copy_rows
+from core.bulk import copy_rows, copy_tuples, insert_select
 from core.models import RT, Kelurahan
 
 MAX_BYTES = getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", 120 * 1024 * 1024)
@@ -390,6 +389,11 @@ class _Wilayah:
 
 HOUSEHOLD_COLUMNS = ("kelurahan", "rt", "rw", "address", "house_number", "desil")
 REQUIRED = tuple((key, header) for key, (header, required, _desc) in COLUMNS.items() if required)
+REQUIRED_KEYS = frozenset(key for key, _header in REQUIRED)
+CELL_KEYS = ("sex", "birth_date", *CODE_LISTS)  # parsed once per distinct cell value (_RowParser)
+# The staging row (ImportRow) as written by the validation: the registry values of the row, typed.
+STAGED_KEYS = (*HOUSEHOLD_KEYS, *(key for key in MEMBER_KEYS if key != "nik"))
+STAGED_COLUMNS = ["batch_id", "row_number", "kk_number", "nik", "errors", "is_accepted", *STAGED_KEYS]
 TEXT_LIMITS = {"address": 200, "house_number": 20, "full_name": 150, "birth_place": 100}
 
 
@@ -451,6 +455,7 @@ def _parse_household(raw: dict, wilayah: _Wilayah) -> tuple[dict, list[dict]]:
         data[key] = _text(raw[key]) if key in raw else ""
         if error := _too_long(key, data[key]):
             errors.append(error)
+            data[key] = data[key][: TEXT_LIMITS[key]]
     data["desil"] = None
     if "desil" in raw:
         try:
@@ -460,74 +465,115 @@ def _parse_household(raw: dict, wilayah: _Wilayah) -> tuple[dict, list[dict]]:
     return data, errors
 
 
-def _parse_row(raw: dict, wilayah: _Wilayah, maps: dict, households: dict | None = None) -> tuple[dict, list[dict]]:
-    """One member row: normalised values for the registry, and every error with its column (Indonesian).
+class _RowParser:
+    """Parses the member rows of one file into registry values and errors (Indonesian, naming the column).
 
-    `raw` holds the filled cells only (`_filled`); `households` caches the household columns' result across
-    the rows of one file."""
-    errors: list[dict] = [
-        {"column": header, "message": _("%(column)s wajib diisi.") % {"column": header}}
-        for key, header in REQUIRED
-        if key not in raw
-    ]
+    Most columns repeat from row to row (code lists, sex, birth dates and places, the household columns of a
+    KK, the province and date blocks of NIK and KK numbers), so each distinct cell is parsed once per file and
+    its result reused: at 400,000 rows the per-cell Python is most of the validation (quality.md P4). The
+    caches are bounded, so memory stays flat whatever the file's size."""
 
-    def err(key, message):
-        errors.append({"column": COLUMNS[key][0], "message": message})
+    LIMIT = 50_000
 
-    household_key = tuple(raw.get(k) for k in HOUSEHOLD_COLUMNS)
-    cached = households.get(household_key) if households is not None else None
-    if cached is None:
-        cached = _parse_household(raw, wilayah)
-        if households is not None:
-            if len(households) > 1000:
-                households.clear()  # rows of one KK come together; a bounded cache keeps memory flat
-            households[household_key] = cached
-    data = dict(cached[0])
-    errors.extend(cached[1])
-    # Identity numbers
-    for key, label, validator in wilayah.identity_checks:
-        if key not in raw:
-            data[key] = ""
-            continue
+    def __init__(self, wilayah: _Wilayah):
+        self.wilayah = wilayah
+        maps = _code_maps()
+        self.converters = {key: partial(parse_code, mapping=maps[key], label=COLUMNS[key][0]) for key in CODE_LISTS}
+        self.converters["sex"] = _parse_sex
+        self.converters["birth_date"] = partial(_parse_birth_date, today=wilayah.today)
+        self.cells: dict = {}
+        self.passes = {"nik": nik_passes, "kk_number": partial(kk_passes, today=wilayah.today)}
+        self.households: dict = {}
+
+    def _cell(self, key: str, value) -> tuple:
+        """(parsed value, None) or (None, error) for one cell, computed once per distinct cell of the file."""
+        cache_key = (key, value) if type(value) is str else (key, type(value), value)
+        found = self.cells.get(cache_key)
+        if found is None:
+            try:
+                found = (self.converters[key](value), None)
+            except CellError as exc:
+                found = (None, {"column": COLUMNS[key][0], "message": str(exc)})
+            if len(self.cells) >= self.LIMIT:
+                self.cells.clear()
+            self.cells[cache_key] = found
+        return found
+
+    def _identity(self, key: str, label: str, validator, value) -> tuple[str, dict | None]:
+        """NIK or KK: a plain 16-digit cell that passes the fast check is taken as it is; anything else takes
+        the full path (spreadsheet traps, separators), which also words the message."""
+        if type(value) is str and self.passes[key](value):
+            return value, None
+        return self._check_identity(key, label, validator, value)
+
+    @staticmethod
+    def _check_identity(key, label, validator, value) -> tuple[str, dict | None]:
         try:
-            number = parse_number_id(raw[key], label=label)
+            number = parse_number_id(value, label=label)
             validator(number)
-            data[key] = number
+            return number, None
         except CellError as exc:
-            err(key, str(exc))
+            message = str(exc)
         except ValidationError as exc:
-            err(key, " ".join(exc.messages))
-    if "nik" not in raw and "nik_missing_reason" not in raw:
-        err("nik", _("NIK wajib diisi, atau isi alasan_tanpa_nik."))
-    for key in ("full_name", "birth_place"):
-        data[key] = _text(raw[key]) if key in raw else ""
-        if error := _too_long(key, data[key]):
-            errors.append(error)
-    if "sex" in raw:
-        text = str(raw["sex"]).strip().lower()
-        if text in SEX_MAP:
-            data["sex"] = SEX_MAP[text]
-        else:
-            err("sex", _("jenis_kelamin harus L atau P (tertulis '%(value)s').") % {"value": text[:20]})
-    for key, mapping in maps.items():
-        if key not in raw:
-            data[key] = None
-            continue
-        try:
-            data[key] = parse_code(raw[key], mapping, label=COLUMNS[key][0])
-        except CellError as exc:
-            err(key, str(exc))
-    if "birth_date" in raw:
-        try:
-            born = parse_date(raw["birth_date"])
-            if born > wilayah.today or born.year < 1900:
-                raise CellError(_("tanggal lahir %(date)s tidak mungkin.") % {"date": born.strftime("%d-%m-%Y")})
-            data["birth_date"] = born.isoformat()
-        except CellError as exc:
-            err("birth_date", str(exc))
-    if data.get("nik"):
-        data["nik_missing_reason"] = None
-    return data, errors
+            message = " ".join(exc.messages)
+        return "", {"column": COLUMNS[key][0], "message": message}
+
+    def parse(self, raw: dict) -> tuple[dict, list[dict]]:
+        """One member row (`raw` holds the filled cells only, `_filled`): values and every error."""
+        errors: list[dict] = []
+        if not raw.keys() >= REQUIRED_KEYS:
+            errors = [
+                {"column": header, "message": _("%(column)s wajib diisi.") % {"column": header}}
+                for key, header in REQUIRED
+                if key not in raw
+            ]
+        household_key = tuple(raw.get(k) for k in HOUSEHOLD_COLUMNS)
+        cached = self.households.get(household_key)
+        if cached is None:
+            cached = _parse_household(raw, self.wilayah)
+            if len(self.households) > 1000:
+                self.households.clear()  # rows of one KK come together; a bounded cache keeps memory flat
+            self.households[household_key] = cached
+        data = dict(cached[0])
+        errors.extend(cached[1])
+        for key, label, validator in self.wilayah.identity_checks:
+            if key in raw:
+                data[key], error = self._identity(key, label, validator, raw[key])
+                if error:
+                    errors.append(error)
+            else:
+                data[key] = ""
+        if "nik" not in raw and "nik_missing_reason" not in raw:
+            errors.append({"column": "nik", "message": _("NIK wajib diisi, atau isi alasan_tanpa_nik.")})
+        for key in ("full_name", "birth_place"):
+            data[key] = _text(raw[key]) if key in raw else ""
+            if error := _too_long(key, data[key]):
+                errors.append(error)
+                data[key] = data[key][: TEXT_LIMITS[key]]
+        for key in CELL_KEYS:
+            if key in raw:
+                data[key], error = self._cell(key, raw[key])
+                if error:
+                    errors.append(error)
+            else:
+                data[key] = None
+        if data["nik"]:
+            data["nik_missing_reason"] = None
+        return data, errors
+
+
+def _parse_sex(value) -> int:
+    text = str(value).strip().lower()
+    if text in SEX_MAP:
+        return SEX_MAP[text]
+    raise CellError(_("jenis_kelamin harus L atau P (tertulis '%(value)s').") % {"value": text[:20]})
+
+
+def _parse_birth_date(value, *, today: datetime.date) -> datetime.date:
+    born = parse_date(value)
+    if born > today or born.year < 1900:
+        raise CellError(_("tanggal lahir %(date)s tidak mungkin.") % {"date": born.strftime("%d-%m-%Y")})
+    return born
 
 
 def _header_keys(header: list) -> tuple[list, list[str]]:
@@ -555,7 +601,6 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
     kind = sniff_type(raw[:8192])
     rows = iter_raw_rows(raw, kind)
     wilayah = _Wilayah.load(actor)
-    maps = _code_maps()
     keys = None
     header_row = 0
     for number, cells in enumerate(rows, start=1):
@@ -577,8 +622,8 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
         batch.save(update_fields=["status", "message", "updated_at"])
         return batch
 
+    parser = _RowParser(wilayah)
     seen_nik: dict[str, int] = {}
-    households_seen: dict[tuple, tuple] = {}
     household_of_kk: dict[str, tuple] = {}
     heads: dict[str, int] = {}
     pending: list[dict] = []
@@ -587,8 +632,8 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
         raw_row = _filled(keys, cells)
         if not raw_row:
             continue  # blank and trailing rows
-        data, errors = _parse_row(raw_row, wilayah, maps, households_seen)
-        kk, nik = data.get("kk_number", ""), data.get("nik", "")
+        data, errors = parser.parse(raw_row)
+        kk, nik = data["kk_number"], data["nik"]
         if nik:
             if nik in seen_nik:
                 errors.append(
@@ -624,23 +669,15 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
                 else:
                     heads[kk] = number
         pending.append(
-            {
-                "batch_id": batch.pk,
-                "row_number": number,
-                "kk_number": kk[:16],
-                "nik": nik[:16],
-                "data": data,
-                "errors": errors,
-                "is_accepted": not errors,
-            }
+            (batch.pk, number, kk, nik, json.dumps(errors) if errors else "[]", not errors, *map(data.get, STAGED_KEYS))
         )
         processed += 1
         accepted += not errors
         if len(pending) >= BATCH * 5:
-            copy_rows(ImportRow, pending)
+            copy_tuples(ImportRow, STAGED_COLUMNS, pending)
             pending = []
             ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
-    copy_rows(ImportRow, pending)
+    copy_tuples(ImportRow, STAGED_COLUMNS, pending)
     parsed = time.perf_counter()
     _check_against_registry(batch, actor)
     checked = time.perf_counter()
@@ -716,172 +753,114 @@ def _check_against_registry(batch: ImportBatch, actor) -> None:
 # --- Commit ---------------------------------------------------------------------------------------------
 
 
-def _member_values(data: dict) -> dict:
-    values = {key: data.get(key) for key in MEMBER_KEYS}
-    values["nik"] = values["nik"] or None
-    values["birth_date"] = datetime.date.fromisoformat(values["birth_date"])
-    values["birth_place"] = values["birth_place"] or ""
-    return values
+# The plan: what the commit does to each accepted row, as two temporary tables built by SQL over the staging
+# rows. The preview counts it; the commit counts it and carries it out, so the two cannot disagree.
+_HOUSEHOLD_CHANGED = " OR ".join(f"h.{key} IS DISTINCT FROM f.{key}" for key in HOUSEHOLD_KEYS)
+_MEMBER_VALUES = {key: f"r.{key}" for key in MEMBER_KEYS} | {"nik": "NULLIF(r.nik, '')"}
+_MEMBER_CHANGED = " OR ".join(f"m.{key} IS DISTINCT FROM {value}" for key, value in _MEMBER_VALUES.items())
+_PLAN = [
+    "DROP TABLE IF EXISTS import_household, import_member",
+    # One row per KK: the household columns of its first row, the active household with that KK if any.
+    f"""CREATE TEMPORARY TABLE import_household ON COMMIT DROP AS
+        SELECT f.kk_number, {", ".join(f"f.{key}" for key in HOUSEHOLD_KEYS)}, h.id AS household_id,
+               h.id IS NULL AS is_new, (h.id IS NOT NULL AND ({_HOUSEHOLD_CHANGED})) AS changed
+        FROM (
+            SELECT DISTINCT ON (kk_number) * FROM beneficiaries_importrow
+            WHERE batch_id = %(batch)s AND is_accepted ORDER BY kk_number, row_number
+        ) f
+        LEFT JOIN beneficiaries_household h ON h.kk_number = f.kk_number AND h.is_active""",  # noqa: S608  # nosec B608
+    "ANALYZE import_household",
+    # One row per accepted row: the active member it updates (same NIK; without NIK, same name and birth date
+    # in the same household), if any.
+    f"""CREATE TEMPORARY TABLE import_member ON COMMIT DROP AS
+        SELECT r.id AS row_id, r.row_number, r.kk_number, m.id AS member_id,
+               (m.id IS NOT NULL AND ({_MEMBER_CHANGED})) AS changed
+        FROM beneficiaries_importrow r
+        JOIN import_household p ON p.kk_number = r.kk_number
+        LEFT JOIN LATERAL (
+            SELECT m.* FROM beneficiaries_member m
+            WHERE m.is_active AND (
+                (r.nik <> '' AND m.nik = r.nik)
+                OR (r.nik = '' AND m.nik IS NULL AND m.household_id = p.household_id
+                    AND lower(m.full_name) = lower(r.full_name) AND m.birth_date = r.birth_date)
+            )
+            LIMIT 1
+        ) m ON true
+        WHERE r.batch_id = %(batch)s AND r.is_accepted""",  # noqa: S608  # nosec B608
+    "ANALYZE import_member",
+]
+_PLAN_COUNTS = """
+    SELECT
+        (SELECT count(*) FILTER (WHERE is_new) FROM import_household),
+        (SELECT count(*) FILTER (WHERE changed) FROM import_household),
+        count(*) FILTER (WHERE member_id IS NULL),
+        count(*) FILTER (WHERE changed),
+        count(*) FILTER (WHERE member_id IS NOT NULL AND NOT changed)
+    FROM import_member
+"""
+_PLAN_KEYS = ("households_created", "households_updated", "members_created", "members_updated", "unchanged")
 
 
-def _household_values(data: dict) -> dict:
-    return {key: data.get(key) if key != "house_number" else (data.get(key) or "") for key in HOUSEHOLD_KEYS}
-
-
-def _plan(batch: ImportBatch, *, actor=None) -> dict:
-    """Upsert by KK then NIK, in rounds of COMMIT_HOUSEHOLDS households; returns what changed (the preview
-    counts the same in SQL, `_preview_counts`)."""
-    counts = {
-        "households_created": 0,
-        "households_updated": 0,
-        "members_created": 0,
-        "members_updated": 0,
-        "unchanged": 0,
-    }
-    rows = batch.rows.filter(is_accepted=True).order_by("kk_number", "row_number").values_list("kk_number", "data")
-    group: dict[str, list[dict]] = {}
-    for kk, data in rows.iterator(chunk_size=BATCH):
-        if kk not in group and len(group) >= COMMIT_HOUSEHOLDS:
-            _apply_chunk(group, counts, actor=actor)
-            group = {}
-        group.setdefault(kk, []).append(data)
-    if group:
-        _apply_chunk(group, counts, actor=actor)
-    return counts
-
-
-# Staging JSON -> column, as SQL, for the set-based preview counts (the same rules as _household_values and
-# _member_values, which the commit uses).
-_HOUSEHOLD_SQL = {
-    "kelurahan_id": "(d->>'kelurahan_id')::bigint",
-    "rt_id": "(d->>'rt_id')::bigint",
-    "address": "d->>'address'",
-    "house_number": "COALESCE(d->>'house_number', '')",
-    "desil": "(d->>'desil')::int",
-}
-_MEMBER_SQL = {
-    **{key: f"(d->>'{key}')::int" for key in MEMBER_KEYS},  # code lists; the other columns below
-    "nik": "NULLIF(d->>'nik', '')",
-    "full_name": "d->>'full_name'",
-    "birth_place": "COALESCE(d->>'birth_place', '')",
-    "birth_date": "(d->>'birth_date')::date",
-}
+def _plan(cursor, batch: ImportBatch) -> dict:
+    """Builds the plan tables (inside the caller's transaction) and returns what they would change."""
+    for statement in _PLAN:
+        cursor.execute(statement, {"batch": batch.pk})
+    cursor.execute(_PLAN_COUNTS)
+    return dict(zip(_PLAN_KEYS, cursor.fetchone(), strict=True))
 
 
 def _preview_counts(batch: ImportBatch) -> dict:
-    """What a commit would do, counted in one SQL statement over the staging rows (no rows come to Python)."""
-    hh_diff = " OR ".join(
-        f"h.{col} IS DISTINCT FROM {expr.replace('d->', 'f.d->')}" for col, expr in _HOUSEHOLD_SQL.items()
-    )
-    m_diff = " OR ".join(
-        f"m.{col} IS DISTINCT FROM {expr.replace('d->', 'r.d->')}" for col, expr in _MEMBER_SQL.items()
-    )
-    sql = f"""
-        WITH r AS (
-            SELECT kk_number, row_number, data AS d, NULLIF(data->>'nik', '') AS nik
-            FROM beneficiaries_importrow WHERE batch_id = %s AND is_accepted
-        ), f AS (
-            SELECT DISTINCT ON (kk_number) kk_number, d FROM r ORDER BY kk_number, row_number
-        ), hh AS (
-            SELECT f.kk_number, h.id, (h.id IS NOT NULL AND ({hh_diff})) AS changed
-            FROM f LEFT JOIN beneficiaries_household h ON h.kk_number = f.kk_number AND h.is_active
-        ), mm AS (
-            SELECT m.id IS NOT NULL AS found, (m.id IS NOT NULL AND ({m_diff})) AS changed
-            FROM r JOIN hh ON hh.kk_number = r.kk_number
-            LEFT JOIN LATERAL (
-                SELECT m.* FROM beneficiaries_member m
-                WHERE m.is_active AND (
-                    (r.nik IS NOT NULL AND m.nik = r.nik)
-                    OR (r.nik IS NULL AND m.nik IS NULL AND m.household_id = hh.id
-                        AND lower(m.full_name) = lower(r.d->>'full_name') AND m.birth_date = (r.d->>'birth_date')::date)
-                )
-                LIMIT 1
-            ) m ON true
-        )
-        SELECT
-            (SELECT count(*) FROM hh WHERE id IS NULL),
-            (SELECT count(*) FROM hh WHERE changed),
-            count(*) FILTER (WHERE NOT found),
-            count(*) FILTER (WHERE changed),
-            count(*) FILTER (WHERE found AND NOT changed)
-        FROM mm
-    """  # noqa: S608  # nosec B608 - the expressions are constants of this module
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [batch.pk])
-        row = cursor.fetchone()
-    keys = ("households_created", "households_updated", "members_created", "members_updated", "unchanged")
-    return dict(zip(keys, row, strict=True))
+    """What a commit would do, counted over the staging rows (no row comes to Python)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        counts = _plan(cursor, batch)
+        cursor.execute(_PLAN[0])
+    return counts
 
 
-def _any(column: str, values: list[str]):
-    """`column = ANY(%s)` with one array parameter: Django's `__in` prepares each of thousands of values."""
-    # (the column name is a constant of ours; the values travel as one parameter)
-    return Q(RawSQL(f"{column} = ANY(%s)", (values,), output_field=BooleanField()))  # noqa: S611  # nosec B611
-
-
-def _apply_chunk(group: dict[str, list[dict]], counts: dict, *, actor) -> None:
-    """Matches one chunk of households against the registry; new rows go in with COPY, changed ones by update.
-
-    Existing rows are read as tuples, not model instances: at 100,000 households the instances cost more than
-    the database work (quality.md P4)."""
-    hh_fields = ("pk", "kk_number", *HOUSEHOLD_KEYS)
-    existing = {
-        row[1]: dict(zip(hh_fields, row, strict=True))
-        for row in Household.objects.active().filter(_any("kk_number", list(group))).values_list(*hh_fields)
-    }
-    m_fields = ("pk", "household_id", *MEMBER_KEYS)
-    niks = [d["nik"] for rows in group.values() for d in rows if d.get("nik")]
-    members_by_nik = {
-        row[2]: dict(zip(m_fields, row, strict=True))
-        for row in Member.objects.active().filter(_any("nik", niks)).values_list(*m_fields)
-    }
-    # Members without NIK are matched by name and birth date inside their household.
-    no_nik = {}
-    if existing:
-        ids = [h["pk"] for h in existing.values()]
-        for row in Member.objects.active().filter(_any("household_id", ids), nik__isnull=True).values_list(*m_fields):
-            member = dict(zip(m_fields, row, strict=True))
-            no_nik[(member["household_id"], member["full_name"].lower(), member["birth_date"])] = member
+def _apply(batch: ImportBatch, *, actor) -> dict:
+    """Carries out the plan, set-based: new households by COPY (each needs its own card token), changed ones by
+    one UPDATE, new members by one INSERT … SELECT with their history events, changed ones by one UPDATE. The
+    update triggers record history row by row with the acting user; inserts write the same events set-based."""
     now = timezone.now()
-    new_households, changed_households = [], []
-    household_ids = {kk: h["pk"] for kk, h in existing.items()}
-    for kk, rows in group.items():
-        values = _household_values(rows[0])
-        household = existing.get(kk)
-        if household is None:
-            counts["households_created"] += 1
-            new_households.append({"kk_number": kk, "created_by_id": getattr(actor, "pk", None), **values})
-        else:
-            diff = [k for k, v in values.items() if household[k] != v]
-            if diff:
-                counts["households_updated"] += 1
-                changed_households.append(Household(pk=household["pk"], updated_at=now, **values))
-    for household, pk in zip(new_households, allocate_ids(Household, len(new_households)), strict=True):
-        household["id"] = household_ids[household["kk_number"]] = pk
-    copy_rows(Household, new_households, now=now)
-    if changed_households:
-        Household.objects.bulk_update(changed_households, list(HOUSEHOLD_KEYS) + ["updated_at"], batch_size=BATCH)
-    new_members, changed_members = [], []
-    for kk, rows in group.items():
-        household_id = household_ids.get(kk)
-        for data in rows:
-            values = _member_values(data)
-            member = members_by_nik.get(values["nik"]) if values["nik"] else None
-            if member is None and household_id and not values["nik"]:
-                member = no_nik.get((household_id, values["full_name"].lower(), values["birth_date"]))
-            if member is None:
-                counts["members_created"] += 1
-                new_members.append({"household_id": household_id, **values})
-            elif any(member[k] != v for k, v in values.items()):
-                counts["members_updated"] += 1
-                changed_members.append(
-                    Member(pk=member["pk"], household_id=member["household_id"], updated_at=now, **values)
-                )
-            else:
-                counts["unchanged"] += 1
-    copy_rows(Member, new_members, now=now)
-    if changed_members:
-        Member.objects.bulk_update(changed_members, list(MEMBER_KEYS) + ["updated_at"], batch_size=BATCH)
+    with connection.cursor() as cursor:
+        counts = _plan(cursor, batch)
+        columns = ("kk_number", *HOUSEHOLD_KEYS)
+        sequence = "pg_get_serial_sequence('beneficiaries_household', 'id')"
+        returning = ", ".join(columns)
+        cursor.execute(
+            f"UPDATE import_household SET household_id = nextval({sequence}) WHERE is_new RETURNING household_id, {returning}"  # noqa: S608  # nosec B608
+        )
+        created_by = getattr(actor, "pk", None)
+        copy_rows(
+            Household,
+            ({"id": row[0], "created_by_id": created_by, **dict(zip(columns, row[1:], strict=True))} for row in cursor),
+            now=now,
+        )
+        assignments = ", ".join(f"{key} = p.{key}" for key in HOUSEHOLD_KEYS)
+        cursor.execute(
+            f"UPDATE beneficiaries_household h SET {assignments}, updated_at = %s "  # noqa: S608  # nosec B608
+            "FROM import_household p WHERE h.id = p.household_id AND p.changed",
+            [now],
+        )
+        values = ", ".join(_MEMBER_VALUES.values())
+        insert_select(
+            Member,
+            ["household_id", *MEMBER_KEYS],
+            f"SELECT p.household_id, {values} FROM import_member i "  # noqa: S608  # nosec B608 - constants
+            "JOIN beneficiaries_importrow r ON r.id = i.row_id "
+            "JOIN import_household p ON p.kk_number = i.kk_number "
+            "WHERE i.member_id IS NULL ORDER BY i.row_number",
+            now=now,
+        )
+        assignments = ", ".join(f"{key} = {value}" for key, value in _MEMBER_VALUES.items())
+        cursor.execute(
+            f"UPDATE beneficiaries_member m SET {assignments}, updated_at = %s "  # noqa: S608  # nosec B608
+            "FROM import_member i JOIN beneficiaries_importrow r ON r.id = i.row_id "
+            "WHERE m.id = i.member_id AND i.changed",
+            [now],
+        )
+        cursor.execute(_PLAN[0])
+    return counts
 
 
 def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
@@ -894,7 +873,7 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
             raise ValidationError(_("Impor ini tidak dalam status siap disimpan."), code="not_ready")
         started = time.perf_counter()
         with history.acting_as(actor, operation=f"import_households:{batch.pk}"):
-            counts = _plan(batch, actor=actor)
+            counts = _apply(batch, actor=actor)
         logger.info(
             "Impor #%s: disimpan ke registri dalam %.1f dtk: %s", batch.pk, time.perf_counter() - started, counts
         )

@@ -419,19 +419,30 @@ class ImportBatch(TimeStampedModel):
 class ImportRow(models.Model):
     """One staged member row of a batch, normalised, with its errors (Indonesian, naming row and column)."""
 
-    class Action(models.TextChoices):
-        CREATE = "create", _("Baru")
-        UPDATE = "update", _("Diperbarui")
-        UNCHANGED = "unchanged", _("Tidak berubah")
-
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", verbose_name=_("impor"))
     row_number = models.PositiveIntegerField(_("baris"))
     kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
-    data = models.JSONField(_("data"), default=dict)
+    # The row as read, typed like the registry's columns (NULL where the cell was empty or wrong), so that the
+    # preview and the commit run as set-based SQL over this table (quality.md P4).
+    kelurahan_id = models.BigIntegerField(_("kelurahan"), null=True, blank=True)
+    rt_id = models.BigIntegerField(_("RT"), null=True, blank=True)
+    address = models.CharField(_("alamat"), max_length=200, blank=True)
+    house_number = models.CharField(_("nomor rumah"), max_length=20, blank=True)
+    desil = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
+    nik_missing_reason = models.PositiveSmallIntegerField(_("alasan tanpa NIK"), null=True, blank=True)
+    full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
+    sex = models.PositiveSmallIntegerField(_("jenis kelamin"), null=True, blank=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    relationship = models.PositiveSmallIntegerField(_("hubungan dalam keluarga"), null=True, blank=True)
+    marital_status = models.PositiveSmallIntegerField(_("status perkawinan"), null=True, blank=True)
+    religion = models.PositiveSmallIntegerField(_("agama"), null=True, blank=True)
+    education = models.PositiveSmallIntegerField(_("pendidikan"), null=True, blank=True)
+    school_participation = models.PositiveSmallIntegerField(_("partisipasi sekolah"), null=True, blank=True)
+    occupation = models.PositiveSmallIntegerField(_("pekerjaan"), null=True, blank=True)
     errors = models.JSONField(_("kesalahan"), default=list)
     is_accepted = models.BooleanField(_("diterima"), default=False)
-    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices, blank=True)
 
     class Meta:
         verbose_name = _("baris impor")

@@ -15,6 +15,7 @@ through Django's cursor: `copy_rows` runs one before each COPY (COPY itself bypa
 
 from __future__ import annotations
 
+import csv
 import datetime
 import decimal
 import io
@@ -165,6 +166,14 @@ def _copy_rows(model, rows: Iterable[dict], *, now, history: list) -> int:
     return written
 
 
+def _constant_default(field, now):
+    """The value a column not given takes on every row: `now` for auto_now(_add), else the field's default
+    ("" for text without one)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    return field.get_default()
+
+
 def _columns(model, given: set, *, with_pk: bool, now) -> tuple[list, list]:
     """(fields whose value comes per row, [(column, COPY text)] of fields with the same value on every row)."""
     variable, constant = [], []
@@ -174,8 +183,94 @@ def _columns(model, given: set, *, with_pk: bool, now) -> tuple[list, list]:
                 variable.insert(0, (field, field.name, field.attname))
         elif field.attname in given or field.name in given or (field.has_default() and callable(field.default)):
             variable.append((field, field.name, field.attname))
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            constant.append((field.column, copy_value(now)))
         else:
-            constant.append((field.column, copy_value(field.get_default())))  # "" for text without a default
+            constant.append((field.column, copy_value(_constant_default(field, now))))
     return variable, constant
+
+
+def copy_tuples(model, names: list[str], rows: Iterable[tuple | list], *, now=None) -> int:
+    """COPY rows given as sequences in the order of `names` (attnames); the other columns take their default.
+
+    For tables without audit history (staging rows). The rows are written by the csv module, in C: values are
+    str, int, bool, date or None (JSON columns take their JSON text). Every string is quoted, and a NULL is an
+    empty field forced to NULL, which only non-text columns may take (a nullable text column is refused: its
+    None and "" would look alike)."""
+    if _insert_history_triggers(model):
+        raise ValueError(f"{model._meta.label} keeps history: use copy_rows")
+    now = now or timezone.now()
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    others = [f for f in model._meta.concrete_fields if f.attname not in names and not f.primary_key]
+    if per_row := [f.attname for f in others if f.has_default() and callable(f.default)]:
+        raise ValueError(f"{model._meta.label}: give {per_row}, whose default differs per row")
+    fields = [by_name[name] for name in names] + others
+    if ambiguous := [f.attname for f in fields if f.null and f.empty_strings_allowed]:
+        raise ValueError(f"{model._meta.label}: nullable text columns {ambiguous} cannot be copied as CSV")
+    constants = tuple(_constant_default(f, now) for f in others)
+    quote = connection.ops.quote_name
+    nullable = ", ".join(quote(f.column) for f in fields if f.null)
+    sql = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN "
+        f"WITH (FORMAT csv{f', FORCE_NULL ({nullable})' if nullable else ''})"
+    )
+    written = 0
+    rows = iter(rows)
+    with transaction.atomic(), connection.cursor() as cursor:
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+            writer.writerows([(*row, *constants) for row in chunk] if constants else chunk)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(sql, buffer)
+            written += len(chunk)
+    return written
+
+
+def insert_select(model, names: list[str], select_sql: str, params=(), *, now=None) -> int:
+    """`INSERT INTO <model> (names…, other columns) SELECT …` in one statement; returns the rows inserted.
+
+    `select_sql` is a SELECT whose columns give `names` (attnames) in order; the model's other columns take
+    their default (a callable default is refused: it would be evaluated once for every row). For a model
+    tracked by pghistory the insert trigger is ignored and the same statement writes the insert events from
+    its RETURNING rows, with the current context (acting user), as `copy_rows` does after a COPY."""
+    now = now or timezone.now()
+    quote = connection.ops.quote_name
+    given = set(names)
+    columns, constants = [quote(model._meta.get_field(name).column) for name in names], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname in given:
+            continue
+        if field.has_default() and callable(field.default):
+            raise ValueError(f"{field} has a per-row default: give it in the SELECT")
+        columns.append(quote(field.column))
+        constants.append(_constant_default(field, now))
+    placeholders = "".join(", %s" for _value in constants)
+    insert = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608  # nosec B608
+        f"SELECT s.*{placeholders} FROM ({select_sql}) AS s"
+    )
+    params = [*constants, *params]
+    triggers = _insert_history_triggers(model)
+    if not triggers:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
+            return cursor.rowcount
+    pk = quote(model._meta.pk.column)
+    events = []
+    for trigger in triggers:
+        event_model = trigger.event_model
+        copied = [f.column for f in event_model._meta.concrete_fields if not f.name.startswith("pgh_") and f.column]
+        names_sql = ", ".join(quote(c) for c in copied)
+        events.append(
+            f"INSERT INTO {quote(event_model._meta.db_table)} "  # noqa: S608  # nosec B608 - names from models
+            f"(pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names_sql}) "
+            f"SELECT NOW(), %s, {pk}, (SELECT _pgh_attach_context()), {names_sql} FROM inserted"
+        )
+        params.append(trigger.label)
+    statement = f"WITH inserted AS ({insert} RETURNING *)"
+    for number, event in enumerate(events[:-1]):
+        statement += f", event_{number} AS ({event} RETURNING 1)"
+    statement += " " + events[-1]
+    uris = [f"{model._meta.label}:{trigger.name}" for trigger in triggers]
+    with transaction.atomic(), pgtrigger.ignore(*uris), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount

@@ -8,7 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from beneficiaries import importing, synthetic
-from beneficiaries.validators import mask_number, nik_crosscheck, normalise_number, parse_nik, validate_kk
+from beneficiaries.validators import (
+    kk_passes,
+    mask_number,
+    nik_crosscheck,
+    nik_passes,
+    normalise_number,
+    parse_nik,
+    validate_kk,
+    validate_nik,
+)
 
 birth_dates = st.dates(min_value=datetime.date(1930, 1, 1), max_value=datetime.date(2025, 12, 31))
 serials = st.integers(min_value=1, max_value=9999)
@@ -96,3 +105,35 @@ def test_synthetic_numbers_are_valid_and_unique():
             assert info.is_female == (member.sex == 2)
             assert member.nik not in seen
             seen.add(member.nik)
+
+
+def _accepts(validator, number) -> bool:
+    try:
+        validator(number)
+    except ValidationError:
+        return False
+    return True
+
+
+# Numbers near the valid ones: a province or not, any day 00-99 (women +40), month 00-19, serial 0000 or not,
+# and the odd stray character, so that both verdicts are drawn often.
+near_numbers = st.builds(
+    lambda province, rest, dd, mm, yy, serial: f"{province}{rest}{dd:02d}{mm:02d}{yy:02d}{serial}",
+    st.sampled_from(["16", "31", "99", "00", "1٦"]),
+    st.sampled_from(["7113", "0101"]),
+    st.integers(0, 99),
+    st.integers(0, 19),
+    st.integers(0, 99),
+    st.sampled_from(["0000", "0001", "9999", "12a4"]),
+)
+
+
+@given(near_numbers)
+def test_fast_nik_check_agrees_with_validate_nik(number):
+    """The import takes a NIK on the fast check alone; it must accept exactly what validate_nik accepts."""
+    assert nik_passes(number) == _accepts(validate_nik, number)
+
+
+@given(near_numbers, st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2040, 12, 31)))
+def test_fast_kk_check_agrees_with_validate_kk(number, today):
+    assert kk_passes(number, today=today) == _accepts(lambda n: validate_kk(n, today=today), number)
