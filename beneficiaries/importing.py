@@ -35,10 +35,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import choices
-from beneficiaries.models import Household, ImportBatch, ImportRow, Member
+from beneficiaries.models import Household, ImportBatch, ImportRow, Member, new_card_token
 from beneficiaries.validators import kk_passes, nik_passes, normalise_number, validate_kk, validate_nik
 from core import history
-from core.bulk import copy_rows, copy_tuples, insert_select
+from core.bulk import copy_tuples, insert_select
 from core.models import RT, Kelurahan
 
 MAX_BYTES = getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", 120 * 1024 * 1024)
@@ -198,7 +198,7 @@ def _filled(keys: list, cells: list) -> dict:
     return {
         key: cell
         for key, cell in zip(keys, cells, strict=False)
-        if key and cell is not None and (cell.strip() if isinstance(cell, str) else True)
+        if key and (cell and not cell.isspace() if type(cell) is str else cell is not None)
     }
 
 
@@ -398,6 +398,8 @@ TEXT_LIMITS = {"address": 200, "house_number": 20, "full_name": 150, "birth_plac
 
 
 def _text(value) -> str:
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -483,6 +485,7 @@ class _RowParser:
         self.converters["birth_date"] = partial(_parse_birth_date, today=wilayah.today)
         self.cells: dict = {}
         self.passes = {"nik": nik_passes, "kk_number": partial(kk_passes, today=wilayah.today)}
+        self.last_kk: tuple = (_UNSEEN, None)
         self.households: dict = {}
 
     def _cell(self, key: str, value) -> tuple:
@@ -506,6 +509,12 @@ class _RowParser:
             return value, None
         return self._check_identity(key, label, validator, value)
 
+    def _kk(self, label, validator, value) -> tuple[str, dict | None]:
+        """The rows of one family come together: the last KK's verdict serves its next rows."""
+        if self.last_kk[0] != value:
+            self.last_kk = (value, self._identity("kk_number", label, validator, value))
+        return self.last_kk[1]
+
     @staticmethod
     def _check_identity(key, label, validator, value) -> tuple[str, dict | None]:
         try:
@@ -527,7 +536,7 @@ class _RowParser:
                 for key, header in REQUIRED
                 if key not in raw
             ]
-        household_key = tuple(raw.get(k) for k in HOUSEHOLD_COLUMNS)
+        household_key = tuple(map(raw.get, HOUSEHOLD_COLUMNS))
         cached = self.households.get(household_key)
         if cached is None:
             cached = _parse_household(raw, self.wilayah)
@@ -537,12 +546,15 @@ class _RowParser:
         data = dict(cached[0])
         errors.extend(cached[1])
         for key, label, validator in self.wilayah.identity_checks:
-            if key in raw:
-                data[key], error = self._identity(key, label, validator, raw[key])
-                if error:
-                    errors.append(error)
-            else:
+            if key not in raw:
                 data[key] = ""
+                continue
+            if key == "kk_number":
+                data[key], error = self._kk(label, validator, raw[key])
+            else:
+                data[key], error = self._identity(key, label, validator, raw[key])
+            if error:
+                errors.append(error)
         if "nik" not in raw and "nik_missing_reason" not in raw:
             errors.append({"column": "nik", "message": _("NIK wajib diisi, atau isi alasan_tanpa_nik.")})
         for key in ("full_name", "birth_place"):
@@ -560,6 +572,9 @@ class _RowParser:
         if data["nik"]:
             data["nik_missing_reason"] = None
         return data, errors
+
+
+_UNSEEN = object()
 
 
 def _parse_sex(value) -> int:
@@ -645,7 +660,7 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
             else:
                 seen_nik[nik] = number
         if kk and not errors:
-            key = tuple(data.get(k) for k in HOUSEHOLD_KEYS)
+            key = tuple(map(data.get, HOUSEHOLD_KEYS))
             first = household_of_kk.setdefault(kk, (number, key))
             if first[1] != key:
                 errors.append(
@@ -803,6 +818,7 @@ _PLAN_KEYS = ("households_created", "households_updated", "members_created", "me
 
 def _plan(cursor, batch: ImportBatch) -> dict:
     """Builds the plan tables (inside the caller's transaction) and returns what they would change."""
+    cursor.execute("SET LOCAL work_mem = '64MB'")  # the joins and the sort by row number stay in memory
     for statement in _PLAN:
         cursor.execute(statement, {"batch": batch.pk})
     cursor.execute(_PLAN_COUNTS)
@@ -824,16 +840,21 @@ def _apply(batch: ImportBatch, *, actor) -> dict:
     now = timezone.now()
     with connection.cursor() as cursor:
         counts = _plan(cursor, batch)
-        columns = ("kk_number", *HOUSEHOLD_KEYS)
-        sequence = "pg_get_serial_sequence('beneficiaries_household', 'id')"
-        returning = ", ".join(columns)
+        # New households: keys first (their members refer to them), then one INSERT … SELECT, each row with a
+        # card token made by the model's own function and passed as one array.
         cursor.execute(
-            f"UPDATE import_household SET household_id = nextval({sequence}) WHERE is_new RETURNING household_id, {returning}"  # noqa: S608  # nosec B608
+            "UPDATE import_household SET household_id = nextval(pg_get_serial_sequence('beneficiaries_household', 'id'))"
+            " WHERE is_new"
         )
-        created_by = getattr(actor, "pk", None)
-        copy_rows(
+        tokens = [new_card_token() for _new in range(counts["households_created"])]
+        columns = ", ".join(f"p.{key}" for key in HOUSEHOLD_KEYS)
+        insert_select(
             Household,
-            ({"id": row[0], "created_by_id": created_by, **dict(zip(columns, row[1:], strict=True))} for row in cursor),
+            ["id", "kk_number", *HOUSEHOLD_KEYS, "created_by_id", "card_token"],
+            f"SELECT p.household_id, p.kk_number, {columns}, %s::bigint, t.token FROM ("  # noqa: S608  # nosec B608
+            "    SELECT *, row_number() OVER (ORDER BY household_id) AS n FROM import_household WHERE is_new"
+            ") p JOIN unnest(%s::text[]) WITH ORDINALITY AS t(token, n) ON t.n = p.n",
+            [getattr(actor, "pk", None), tokens],
             now=now,
         )
         assignments = ", ".join(f"{key} = p.{key}" for key in HOUSEHOLD_KEYS)

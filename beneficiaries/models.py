@@ -181,7 +181,11 @@ class MemberQuerySet(ScopedQuerySet):
 @history.track()
 class Member(TimeStampedModel):
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("keluarga")
+        Household,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("keluarga"),
+        db_index=False,  # benef_member_hh_rel_idx (household, relationship) serves every lookup by household
     )
     nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True, validators=[validate_nik])
     nik_missing_reason = models.PositiveSmallIntegerField(
