@@ -344,7 +344,20 @@ class ImportUploadForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    consenter_name = forms.CharField(label=_("Nama pemberi persetujuan"), max_length=150)
-    purpose = forms.ChoiceField(label=_("Tujuan"), choices=choices.ConsentPurpose.choices)
-    notice_version = forms.CharField(label=_("Versi pemberitahuan privasi"), max_length=20, initial=NOTICE_VERSION)
-    consented_on = forms.DateField(label=_("Tanggal persetujuan"), widget=forms.DateInput(attrs={"type": "date"}))
+    """Shown on every household page, so it is rendered by hand (`_filter_form.html`), not by crispy."""
+
+    consenter_name = forms.CharField(
+        label=_("Nama pemberi persetujuan"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    purpose = forms.ChoiceField(
+        label=_("Tujuan"), choices=choices.ConsentPurpose.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    notice_version = forms.CharField(
+        label=_("Versi pemberitahuan privasi"),
+        max_length=20,
+        initial=NOTICE_VERSION,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    consented_on = forms.DateField(
+        label=_("Tanggal persetujuan"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )

@@ -23,11 +23,5 @@ def age(birth_date):
 
 
 @register.filter
-def head_of(members):
-    """The head's name among prefetched active members (first by SHDK order), without another query."""
-    return members[0].full_name if members else ""
-
-
-@register.filter
 def pair(first, second):
     return [first, second]
