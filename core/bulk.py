@@ -89,20 +89,27 @@ def _insert_history_triggers(model) -> list:
     ]
 
 
+def _insert_events_sql(model, trigger, source: str) -> str:
+    """`INSERT INTO <event table> … SELECT … FROM <source>`: the insert events pghistory's trigger would write for
+    the rows of `source` (the model's table or a CTE of inserted rows), with the current context; one parameter,
+    the label."""
+    quote = connection.ops.quote_name
+    event_model = trigger.event_model
+    columns = [f.column for f in event_model._meta.concrete_fields if not f.name.startswith("pgh_") and f.column]
+    names = ", ".join(quote(c) for c in columns)
+    return (
+        f"INSERT INTO {quote(event_model._meta.db_table)} "  # noqa: S608  # nosec B608 - names from models
+        f"(pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names}) "
+        f"SELECT NOW(), %s, {quote(model._meta.pk.column)}, (SELECT _pgh_attach_context()), {names} FROM {source}"
+    )
+
+
 def _record_insert_events(model, triggers: list, ids: list[int]) -> None:
     quote = connection.ops.quote_name
-    for trigger in triggers:
-        event_model = trigger.event_model
-        columns = [f.column for f in event_model._meta.concrete_fields if not f.name.startswith("pgh_") and f.column]
-        names = ", ".join(quote(c) for c in columns)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(event_model._meta.db_table)} "  # noqa: S608  # nosec B608 - names from models
-                f"(pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names}) "
-                f"SELECT NOW(), %s, {quote(model._meta.pk.column)}, (SELECT _pgh_attach_context()), {names} "
-                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)",
-                [trigger.label, ids],
-            )
+    where = f"{quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+    with connection.cursor() as cursor:
+        for trigger in triggers:
+            cursor.execute(_insert_events_sql(model, trigger, where), [trigger.label, ids])
 
 
 def copy_rows(model, rows: Iterable[dict], *, now: datetime.datetime | None = None) -> int:
@@ -254,18 +261,8 @@ def insert_select(model, names: list[str], select_sql: str, params=(), *, now=No
         with connection.cursor() as cursor:
             cursor.execute(insert, params)
             return cursor.rowcount
-    pk = quote(model._meta.pk.column)
-    events = []
-    for trigger in triggers:
-        event_model = trigger.event_model
-        copied = [f.column for f in event_model._meta.concrete_fields if not f.name.startswith("pgh_") and f.column]
-        names_sql = ", ".join(quote(c) for c in copied)
-        events.append(
-            f"INSERT INTO {quote(event_model._meta.db_table)} "  # noqa: S608  # nosec B608 - names from models
-            f"(pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names_sql}) "
-            f"SELECT NOW(), %s, {pk}, (SELECT _pgh_attach_context()), {names_sql} FROM inserted"
-        )
-        params.append(trigger.label)
+    events = [_insert_events_sql(model, trigger, "inserted") for trigger in triggers]
+    params += [trigger.label for trigger in triggers]
     statement = f"WITH inserted AS ({insert} RETURNING *)"
     for number, event in enumerate(events[:-1]):
         statement += f", event_{number} AS ({event} RETURNING 1)"
