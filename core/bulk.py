@@ -1,16 +1,16 @@
-"""Bulk writes with PostgreSQL COPY, for imports and synthetic data (quality.md P4).
+"""Set-based writes for imports and synthetic data (quality.md P4).
 
-`bulk_create` builds a model instance per row and one multi-row INSERT per batch; at hundreds of thousands
-of rows that Python work costs more than the database. `copy_rows` takes plain dicts keyed by field name
-(or attname), fills every other column from the field's default (callables are called per row, so unique
-tokens stay unique; `auto_now`/`auto_now_add` fields get one timestamp), and streams the rows with COPY.
+`bulk_create` builds a model instance per row and one multi-row INSERT per batch; at hundreds of thousands of
+rows that Python work costs more than the database. Two ways in instead:
 
-Audit history (quality.md R8) is kept for every row. A row-level trigger per row is the slowest part of a
-large insert (PL/pgSQL per row), so for a model tracked by pghistory `copy_rows` ignores its insert trigger
-during the COPY and writes the same insert events with one `INSERT … SELECT` over the new rows: same columns,
-same label, the same context (acting user) through `_pgh_attach_context()`. The pghistory and pgtrigger
-settings reach the database through a transaction-local setting injected into the next statement run
-through Django's cursor: `copy_rows` runs one before each COPY (COPY itself bypasses Django's wrappers).
+- `copy_tuples`: COPY of plain tuples through the csv module (C), for staging tables without history;
+- `insert_select`: one `INSERT … SELECT` from rows already in the database (staging rows, a plan table).
+
+Audit history (quality.md R8) is kept for every row. A row-level trigger runs PL/pgSQL per row, the slowest part
+of a large insert, so for a model tracked by pghistory `insert_select` ignores its insert trigger for that one
+statement and the same statement writes the same insert events from `RETURNING`: same columns, same label, the
+same context (acting user) through `_pgh_attach_context()`. `copy_value` is COPY's text format for one value
+(used by `generate_synthetic`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 CHUNK = 20_000
-_MISSING = object()
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -65,20 +64,8 @@ def copy_value(value) -> str:
     return _text(str(value))
 
 
-def allocate_ids(model, count: int) -> list[int]:
-    """`count` fresh primary keys from the model's sequence, so rows can be linked before they are copied."""
-    if count <= 0:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _insert_history_triggers(model) -> list:
-    """pghistory insert-event triggers of the model that `copy_rows` can replace by one statement."""
+    """pghistory insert-event triggers of the model that `insert_select` replaces by its own statement."""
     return [
         trigger
         for tracked, trigger in pgtrigger.registered()
@@ -104,95 +91,12 @@ def _insert_events_sql(model, trigger, source: str) -> str:
     )
 
 
-def _record_insert_events(model, triggers: list, ids: list[int]) -> None:
-    quote = connection.ops.quote_name
-    where = f"{quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = ANY(%s)"
-    with connection.cursor() as cursor:
-        for trigger in triggers:
-            cursor.execute(_insert_events_sql(model, trigger, where), [trigger.label, ids])
-
-
-def copy_rows(model, rows: Iterable[dict], *, now: datetime.datetime | None = None) -> int:
-    """Inserts the rows with COPY in chunks, inside the caller's transaction (or one of its own)."""
-    triggers = _insert_history_triggers(model)
-    if triggers:
-        uris = [f"{model._meta.label}:{trigger.name}" for trigger in triggers]
-        with transaction.atomic(), pgtrigger.ignore(*uris):
-            return _copy_rows(model, rows, now=now, history=triggers)
-    return _copy_rows(model, rows, now=now, history=[])
-
-
-def _copy_rows(model, rows: Iterable[dict], *, now, history: list) -> int:
-    now = now or timezone.now()
-    pk = model._meta.pk
-    table = connection.ops.quote_name(model._meta.db_table)
-    written = 0
-    rows = iter(rows)
-    with transaction.atomic(), connection.cursor() as cursor:
-        while chunk := list(itertools.islice(rows, CHUNK)):
-            keys = [row.get(pk.attname, row.get(pk.name)) for row in chunk]
-            if None in keys and (history or any(key is not None for key in keys)):
-                # Keys for the rows that came without one, so that their history can be written after the COPY.
-                fresh = iter(allocate_ids(model, keys.count(None)))
-                keys = [key if key is not None else next(fresh) for key in keys]
-            with_pk = bool(history) or any(key is not None for key in keys)
-            given = set().union(*(row.keys() for row in chunk))
-            variable, constant = _columns(model, given, with_pk=with_pk, now=now)
-            # Columns nobody gave and whose default is a constant go last, as one string per chunk.
-            suffix = "".join("\t" + value for _column, value in constant)
-            buffer = io.StringIO()
-            write, by_type = buffer.write, _BY_TYPE.get
-            for row, key in zip(chunk, keys, strict=True):
-                values = []
-                for field, name, attname in variable:
-                    if field is pk:
-                        value = key
-                    else:
-                        value = row.get(attname, _MISSING)
-                        if value is _MISSING:
-                            value = row.get(name, _MISSING)
-                            if value is _MISSING:
-                                value = field.get_default()
-                            elif hasattr(value, "pk"):
-                                value = value.pk
-                    convert = by_type(type(value))
-                    values.append(convert(value) if convert is not None else copy_value(value))
-                write("\t".join(values))
-                write(suffix)
-                write("\n")
-            buffer.seek(0)
-            quote = connection.ops.quote_name
-            columns = ", ".join([quote(f.column) for f, _n, _a in variable] + [quote(c) for c, _v in constant])
-            # A statement through Django's cursor carries the pghistory context and pgtrigger's ignore list
-            # into the transaction for the COPY, which bypasses Django's execute wrappers.
-            cursor.execute("SET LOCAL kertapati.bulk_copy = 'on'")
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-            if history:
-                _record_insert_events(model, history, keys)
-            written += len(chunk)
-    return written
-
-
 def _constant_default(field, now):
     """The value a column not given takes on every row: `now` for auto_now(_add), else the field's default
     ("" for text without one)."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return now
     return field.get_default()
-
-
-def _columns(model, given: set, *, with_pk: bool, now) -> tuple[list, list]:
-    """(fields whose value comes per row, [(column, COPY text)] of fields with the same value on every row)."""
-    variable, constant = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            if with_pk:
-                variable.insert(0, (field, field.name, field.attname))
-        elif field.attname in given or field.name in given or (field.has_default() and callable(field.default)):
-            variable.append((field, field.name, field.attname))
-        else:
-            constant.append((field.column, copy_value(_constant_default(field, now))))
-    return variable, constant
 
 
 def copy_tuples(model, names: list[str], rows: Iterable[tuple | list], *, now=None) -> int:
@@ -203,7 +107,7 @@ def copy_tuples(model, names: list[str], rows: Iterable[tuple | list], *, now=No
     empty field forced to NULL, which only non-text columns may take (a nullable text column is refused: its
     None and "" would look alike)."""
     if _insert_history_triggers(model):
-        raise ValueError(f"{model._meta.label} keeps history: use copy_rows")
+        raise ValueError(f"{model._meta.label} keeps history: use insert_select")
     now = now or timezone.now()
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     others = [f for f in model._meta.concrete_fields if f.attname not in names and not f.primary_key]
@@ -238,7 +142,7 @@ def insert_select(model, names: list[str], select_sql: str, params=(), *, now=No
     `select_sql` is a SELECT whose columns give `names` (attnames) in order; the model's other columns take
     their default (a callable default is refused: it would be evaluated once for every row). For a model
     tracked by pghistory the insert trigger is ignored and the same statement writes the insert events from
-    its RETURNING rows, with the current context (acting user), as `copy_rows` does after a COPY."""
+    its RETURNING rows, with the current context (acting user)."""
     now = now or timezone.now()
     quote = connection.ops.quote_name
     given = set(names)
