@@ -23,13 +23,14 @@ import re
 import time
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -600,6 +601,42 @@ def _header_keys(header: list) -> tuple[list, list[str]]:
     return keys, missing
 
 
+class _StagingWriter:
+    """Writes staging rows while the next ones are parsed: each COPY runs in a second thread on its own
+    connection, so PostgreSQL stores one chunk while Python reads the next (psycopg2 lets go of the GIL while the
+    server works). At most one chunk is in flight. Inside a transaction (a caller's atomic block, the tests) the
+    rows go in inline on the caller's connection, which is the only one that sees the batch."""
+
+    def __init__(self):
+        self.pool = None if connection.in_atomic_block else ThreadPoolExecutor(max_workers=1)
+        self.pending = None
+
+    def write(self, rows: list) -> None:
+        if self.pool is None:
+            copy_tuples(ImportRow, STAGED_COLUMNS, rows)
+            return
+        self.wait()
+        self.pending = self.pool.submit(copy_tuples, ImportRow, STAGED_COLUMNS, rows)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # a failed COPY raises here, in the task
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            try:
+                if exc[0] is None:
+                    self.wait()
+            finally:
+                self.pool.submit(connections.close_all).result()
+                self.pool.shutdown()
+        return False
+
+
 def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
     """Parses and checks every row into ImportRow; safe to run twice (it starts from a clean slate)."""
     started = time.perf_counter()
@@ -637,62 +674,73 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
         batch.save(update_fields=["status", "message", "updated_at"])
         return batch
 
-    parser = _RowParser(wilayah)
-    seen_nik: dict[str, int] = {}
-    household_of_kk: dict[str, tuple] = {}
-    heads: dict[str, int] = {}
-    pending: list[dict] = []
-    processed = accepted = 0
-    for number, cells in enumerate(rows, start=header_row + 1):
-        raw_row = _filled(keys, cells)
-        if not raw_row:
-            continue  # blank and trailing rows
-        data, errors = parser.parse(raw_row)
-        kk, nik = data["kk_number"], data["nik"]
-        if nik:
-            if nik in seen_nik:
-                errors.append(
-                    {
-                        "column": "nik",
-                        "message": _("NIK ganda di berkas: sama dengan baris %(row)s.") % {"row": seen_nik[nik]},
-                    }
-                )
-            else:
-                seen_nik[nik] = number
-        if kk and not errors:
-            key = tuple(map(data.get, HOUSEHOLD_KEYS))
-            first = household_of_kk.setdefault(kk, (number, key))
-            if first[1] != key:
-                errors.append(
-                    {
-                        "column": "no_kk",
-                        "message": _(
-                            "Data keluarga (kelurahan, RT, alamat, desil) berbeda dengan baris %(row)s untuk nomor KK yang sama."
-                        )
-                        % {"row": first[0]},
-                    }
-                )
-            if data.get("relationship") == choices.Relationship.HEAD:
-                if kk in heads:
+    with _StagingWriter() as staging:
+        parser = _RowParser(wilayah)
+        seen_nik: dict[str, int] = {}
+        household_of_kk: dict[str, tuple] = {}
+        heads: dict[str, int] = {}
+        pending: list[dict] = []
+        processed = accepted = 0
+        for number, cells in enumerate(rows, start=header_row + 1):
+            raw_row = _filled(keys, cells)
+            if not raw_row:
+                continue  # blank and trailing rows
+            data, errors = parser.parse(raw_row)
+            kk, nik = data["kk_number"], data["nik"]
+            if nik:
+                if nik in seen_nik:
                     errors.append(
                         {
-                            "column": "hubungan",
-                            "message": _("Kepala Keluarga kedua untuk nomor KK ini (yang pertama di baris %(row)s).")
-                            % {"row": heads[kk]},
+                            "column": "nik",
+                            "message": _("NIK ganda di berkas: sama dengan baris %(row)s.") % {"row": seen_nik[nik]},
                         }
                     )
                 else:
-                    heads[kk] = number
-        pending.append(
-            (batch.pk, number, kk, nik, json.dumps(errors) if errors else "[]", not errors, *map(data.get, STAGED_KEYS))
-        )
-        processed += 1
-        accepted += not errors
-        if len(pending) >= BATCH * 5:
-            copy_tuples(ImportRow, STAGED_COLUMNS, pending)
-            pending = []
-            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
-    copy_tuples(ImportRow, STAGED_COLUMNS, pending)
+                    seen_nik[nik] = number
+            if kk and not errors:
+                key = tuple(map(data.get, HOUSEHOLD_KEYS))
+                first = household_of_kk.setdefault(kk, (number, key))
+                if first[1] != key:
+                    errors.append(
+                        {
+                            "column": "no_kk",
+                            "message": _(
+                                "Data keluarga (kelurahan, RT, alamat, desil) berbeda dengan baris %(row)s untuk nomor KK yang sama."
+                            )
+                            % {"row": first[0]},
+                        }
+                    )
+                if data.get("relationship") == choices.Relationship.HEAD:
+                    if kk in heads:
+                        errors.append(
+                            {
+                                "column": "hubungan",
+                                "message": _(
+                                    "Kepala Keluarga kedua untuk nomor KK ini (yang pertama di baris %(row)s)."
+                                )
+                                % {"row": heads[kk]},
+                            }
+                        )
+                    else:
+                        heads[kk] = number
+            pending.append(
+                (
+                    batch.pk,
+                    number,
+                    kk,
+                    nik,
+                    json.dumps(errors) if errors else "[]",
+                    not errors,
+                    *map(data.get, STAGED_KEYS),
+                )
+            )
+            processed += 1
+            accepted += not errors
+            if len(pending) >= BATCH * 5:
+                staging.write(pending)
+                pending = []
+                ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
+        staging.write(pending)
     parsed = time.perf_counter()
     _check_against_registry(batch, actor)
     checked = time.perf_counter()

@@ -359,3 +359,22 @@ def test_import_files_and_staged_rows_are_deleted_a_year_on(user_kelurahan, rts)
     assert not os.path.exists(path)
     assert ImportRow.objects.filter(batch=recent).exists() and ImportRow.objects.filter(batch=busy).exists()
     assert import_files_delete_expired() == 0  # a second run finds nothing left
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staging_rows_written_from_a_second_connection_outside_a_transaction(user_kelurahan, rts, monkeypatch):
+    """In the Celery task (no surrounding transaction) each chunk of staging rows is copied by a second thread on
+    its own connection while the next chunk is parsed; every row arrives, and a failed COPY fails the task."""
+    monkeypatch.setattr(importing, "BATCH", 1)  # chunks of 5 rows: 12 rows take three COPYs
+    batch = run(user_kelurahan, csv_bytes([row(n) for n in range(1, 13)]))
+    assert batch.status == ImportBatch.Status.VALIDATED and batch.accepted_rows == 12, errors_of(batch)
+    assert sorted(batch.rows.values_list("row_number", flat=True)) == list(range(2, 14))
+    importing.import_batch_commit(actor=user_kelurahan, batch=batch)
+    assert Member.objects.count() == 12
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("COPY gagal")
+
+    monkeypatch.setattr(importing, "copy_tuples", broken)
+    with pytest.raises(RuntimeError, match="COPY gagal"):
+        run(user_kelurahan, csv_bytes([row(n) for n in range(20, 32)]))
