@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('beneficiaries', '0005_member_household_index_once'),
+        ("beneficiaries", "0005_member_household_index_once"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importrow',
-            name='batch',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='beneficiaries.importbatch', verbose_name='impor'),
+            model_name="importrow",
+            name="batch",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rows",
+                to="beneficiaries.importbatch",
+                verbose_name="impor",
+            ),
         ),
     ]
