@@ -479,6 +479,18 @@ def _import_file(households: int, seed: int) -> tuple[Path, int]:
     return path, rows
 
 
+def _validating_midway(batch_id: int) -> bool:
+    """The validation has staged its first chunk and is still running: a kill now lands in the middle."""
+    from beneficiaries.models import ImportBatch
+
+    batch = ImportBatch.objects.get(pk=batch_id)
+    return batch.status == "validating" and batch.processed_rows > 0
+
+
+# Files large enough that validating them takes several seconds (the import checks ~20,000 rows a second).
+VALIDATION_DRILL_HOUSEHOLDS = 40_000
+
+
 def _wait(predicate, timeout: float, step: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -511,13 +523,11 @@ def drill_c(svc: Services, data: dict) -> None:
     staff = data["staff"]
     svc.start("worker")
     time.sleep(4)
-    households = 4000
-    path, rows = _import_file(households, seed=41)
+    path, rows = _import_file(VALIDATION_DRILL_HOUSEHOLDS, seed=41)
     with path.open("rb") as handle:
         batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c1.csv")
     task = validate_import_batch_task.delay(batch.pk)
-    started = _wait(lambda: ImportBatch.objects.get(pk=batch.pk).status == "validating", 60)
-    time.sleep(1.5)
+    started = _wait(lambda: _validating_midway(batch.pk), 120, 0.05)
     mid = ImportBatch.objects.get(pk=batch.pk).status == "validating"
     children = _pool_children(svc)
     for child in children:
@@ -559,9 +569,9 @@ def drill_c(svc: Services, data: dict) -> None:
         in_progress
         and done
         and batch.status == "committed"
-        and added_households == batch.households_created == households
+        and added_households == batch.households_created == VALIDATION_DRILL_HOUSEHOLDS
         and added_members == batch.members_created == rows
-        and events == (households, rows)
+        and events == (VALIDATION_DRILL_HOUSEHOLDS, rows)
         and _ran_again(svc, task.id),
         f"status {batch.status}; households +{added_households} (batch says {batch.households_created}), "
         f"members +{added_members} (batch says {batch.members_created}); insert events {events}; "
@@ -570,12 +580,11 @@ def drill_c(svc: Services, data: dict) -> None:
 
     # c3: the whole worker dies (main process too: OOM killer, power): its message waits in Redis, unacknowledged,
     # until the visibility timeout; a worker started after that takes it again.
-    path, rows = _import_file(3000, seed=43)
+    path, rows = _import_file(VALIDATION_DRILL_HOUSEHOLDS, seed=43)
     with path.open("rb") as handle:
         batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c3.csv")
     task = validate_import_batch_task.delay(batch.pk)
-    _wait(lambda: ImportBatch.objects.get(pk=batch.pk).status == "validating", 60)
-    time.sleep(1.0)
+    _wait(lambda: _validating_midway(batch.pk), 120, 0.05)
     mid = ImportBatch.objects.get(pk=batch.pk).status == "validating"
     svc.stop("worker", sig=signal.SIGKILL)
     killed_at = time.monotonic()

@@ -70,15 +70,14 @@ def start_gunicorn(env: dict, port: int, log_path: Path, *, workers: int = 2, th
     return _spawn(command, env, log_path)
 
 
+CELERY = [sys.executable, "-m", "celery", "-A", "kertapati_welfare"]
+
+
 def start_worker(
     env: dict, log_path: Path, *, concurrency: int = 1, pool: str = "prefork", hostname: str = "muat"
 ) -> subprocess.Popen:
     command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "kertapati_welfare",
+        *CELERY,
         "worker",
         "-P",
         pool,
@@ -96,11 +95,7 @@ def start_worker(
 
 def start_beat(env: dict, log_path: Path, schedule_dir: Path) -> subprocess.Popen:
     command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "kertapati_welfare",
+        *CELERY,
         "beat",
         "-l",
         "INFO",
