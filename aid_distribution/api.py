@@ -5,6 +5,8 @@ Status codes: 201 created (a replay of the same client_uuid answers the same 201
 delivered, or client_uuid reused with different content (quality.md R1–R3).
 """
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -241,7 +243,22 @@ def _validation_body(exc: ValidationError) -> dict:
     return {"non_field_errors": [str(m) for m in exc.messages], "code": getattr(exc, "code", None)}
 
 
-def _record(*, user, data: dict, entitlement: Entitlement, member: Member | None):
+def _delivery_fields(data: dict, *, entitlement: Entitlement, member: Member | None) -> dict:
+    """The arguments of `services.delivery_record` for one validated API item."""
+    return {
+        "entitlement": entitlement,
+        "client_uuid": data["client_uuid"],
+        "delivered_at": data["delivered_at"],
+        "recipient_member": member,
+        "proxy_name": data.get("proxy_name", ""),
+        "proxy_relation": data.get("proxy_relation", ""),
+        "latitude": data.get("latitude"),
+        "longitude": data.get("longitude"),
+        "notes": data.get("notes", ""),
+    }
+
+
+def _record(*, user, data: dict, entitlement: Entitlement, member: Member | None = None):
     if data.get("kind") == "undelivered":
         return services.undelivered_record(
             user=user,
@@ -251,18 +268,7 @@ def _record(*, user, data: dict, entitlement: Entitlement, member: Member | None
             visited_at=data["delivered_at"],
             notes=data.get("notes", ""),
         )
-    return services.delivery_record(
-        user=user,
-        entitlement=entitlement,
-        client_uuid=data["client_uuid"],
-        delivered_at=data["delivered_at"],
-        recipient_member=member,
-        proxy_name=data.get("proxy_name", ""),
-        proxy_relation=data.get("proxy_relation", ""),
-        latitude=data.get("latitude"),
-        longitude=data.get("longitude"),
-        notes=data.get("notes", ""),
-    )
+    return services.delivery_record(user=user, **_delivery_fields(data, entitlement=entitlement, member=member))
 
 
 class DeliveryCreateAPIView(APIView):
@@ -328,18 +334,49 @@ class DeliveryBatchAPIView(APIView):
         member_ids = {data.get("recipient_member") for data, _s, _r in parsed if data and data.get("recipient_member")}
         members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids)}
         uuids = {data["client_uuid"] for data, _s, _r in parsed if data}
-        recorded = {d.client_uuid: d for d in Delivery.objects.filter(client_uuid__in=uuids)}
-        results = []
-        # One transaction for the batch, one savepoint per item (inside the services): a refused item leaves
-        # nothing behind, and the batch pays one commit instead of 500. A connection lost before the commit
-        # leaves nothing either, so the resend creates everything (R3).
+        recorded = {d.client_uuid: d for d in Delivery.objects.filter(client_uuid__in=uuids).order_by()}
+        # Each item is first checked against what was loaded above; what is left is recorded in one transaction:
+        # deliveries together (`services.delivery_record_many`: one INSERT for the items that cannot collide,
+        # one savepoint each for the rest), visits one by one. A refused item leaves nothing behind, and a
+        # connection lost before the commit leaves nothing either, so the resend creates everything (R3).
+        results, pending = [], {}
+        for index, (data, item, raw) in enumerate(parsed):
+            results.append(self._check(index, data, item, raw, entitlements, members, recorded))
+            if "status" not in results[-1]:
+                pending[index] = data
+        # The outcome must be the one of recording the items in order. A delivery whose client_uuid and
+        # entitlement no other pending item names is independent of the others: those go together; the rest
+        # (visits, and items naming the same uuid or household) follow one by one, in order.
+        keys = Counter(key for data in pending.values() for key in (data["client_uuid"], data["entitlement"]))
+        together = [
+            index
+            for index, data in pending.items()
+            if data.get("kind") != "undelivered" and keys[data["client_uuid"]] == keys[data["entitlement"]] == 1
+        ]
         with transaction.atomic():
-            for index, (data, item, raw) in enumerate(parsed):
-                results.append(self._one(request.user, index, data, item, raw, entitlements, members, recorded))
+            outcomes = services.delivery_record_many(
+                user=request.user,
+                items=[self._delivery_fields(pending[index], entitlements, members) for index in together],
+            )
+            for index, outcome in zip(together, outcomes, strict=True):
+                results[index] |= self._outcome(outcome)
+            for index in sorted(pending.keys() - set(together)):
+                data = pending[index]
+                member = members.get(data.get("recipient_member")) if data.get("kind") != "undelivered" else None
+                try:
+                    outcome = _record(
+                        user=request.user, data=data, entitlement=entitlements[data["entitlement"]], member=member
+                    )
+                except (PermissionDenied, ValidationError) as exc:
+                    outcome = exc
+                results[index] |= self._outcome(outcome)
         summary = {key: sum(1 for r in results if r["status"] == key) for key in ("created", "duplicate", "rejected")}
         return Response({**summary, "results": results})
 
-    def _one(self, user, index, data, item, raw, entitlements, members, recorded) -> dict:
+    @staticmethod
+    def _check(index, data, item, raw, entitlements, members, recorded) -> dict:
+        """The item's result when it is settled without writing (refused, or a resend of what is recorded);
+        otherwise only its index and client_uuid, for the outcome to complete."""
         client_uuid = raw.get("client_uuid") if isinstance(raw, dict) else None
         base = {"index": index, "client_uuid": str(client_uuid) if client_uuid is not None else None}
         if data is None:
@@ -347,8 +384,10 @@ class DeliveryBatchAPIView(APIView):
         entitlement = entitlements.get(data["entitlement"])
         if entitlement is None:
             return {**base, "status": "rejected", "code": "not_found", "detail": _("Hak penerima tidak ditemukan.")}
+        if data.get("kind") == "undelivered":
+            return base
         member = None
-        if data.get("kind") != "undelivered" and data.get("recipient_member"):
+        if data.get("recipient_member"):
             member = members.get(data["recipient_member"])
             if member is None or member.household_id != entitlement.household_id:
                 return {
@@ -357,7 +396,7 @@ class DeliveryBatchAPIView(APIView):
                     "code": "recipient_not_member",
                     "detail": _("Penerima bukan anggota keluarga ini."),
                 }
-        replayed = recorded.get(data["client_uuid"]) if data.get("kind") != "undelivered" else None
+        replayed = recorded.get(data["client_uuid"])
         if replayed is not None:
             # Fast path for a resent batch: the database already holds this uuid; compare instead of inserting.
             candidate = Delivery(
@@ -372,21 +411,30 @@ class DeliveryBatchAPIView(APIView):
             )
             if services.same_delivery(replayed, candidate):
                 return {**base, "status": "duplicate", "id": replayed.pk}
-        try:
-            result = _record(user=user, data=data, entitlement=entitlement, member=member)
-        except services.DeliveryConflict as exc:
-            return {**base, "status": "rejected", **_conflict_body(exc)}
-        except PermissionDenied as exc:
-            return {**base, "status": "rejected", "code": "forbidden", "detail": str(exc)}
-        except ValidationError as exc:
+        return base
+
+    @staticmethod
+    def _delivery_fields(data, entitlements, members) -> dict:
+        return _delivery_fields(
+            data,
+            entitlement=entitlements[data["entitlement"]],
+            member=members.get(data["recipient_member"]) if data.get("recipient_member") else None,
+        )
+
+    @staticmethod
+    def _outcome(outcome) -> dict:
+        if isinstance(outcome, services.DeliveryConflict):
+            return {"status": "rejected", **_conflict_body(outcome)}
+        if isinstance(outcome, PermissionDenied):
+            return {"status": "rejected", "code": "forbidden", "detail": str(outcome)}
+        if isinstance(outcome, ValidationError):
             return {
-                **base,
                 "status": "rejected",
-                "code": getattr(exc, "code", None) or "invalid",
-                "detail": _validation_body(exc),
+                "code": getattr(outcome, "code", None) or "invalid",
+                "detail": _validation_body(outcome),
             }
-        record = getattr(result, "delivery", None) or result.visit
-        return {**base, "status": "created" if result.created else "duplicate", "id": record.pk}
+        record = getattr(outcome, "delivery", None) or outcome.visit
+        return {"status": "created" if outcome.created else "duplicate", "id": record.pk}
 
 
 class DeliveryPhotoAPIView(APIView):

@@ -6,6 +6,7 @@ checking first: we insert inside a savepoint and, on IntegrityError, read what w
 
 import datetime
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from aid_distribution.models import (
     SupportSession,
     UndeliveredVisit,
 )
+from core.bulk import insert_ignoring_conflicts
 
 MAX_SUPPORT_AGE = 24
 ADULT_AGE = 18
@@ -248,8 +250,7 @@ def _check_can_deliver(user, entitlement: Entitlement) -> None:
         )
 
 
-@transaction.atomic
-def delivery_record(
+def _delivery_build(
     *,
     user,
     entitlement: Entitlement,
@@ -261,9 +262,8 @@ def delivery_record(
     latitude=None,
     longitude=None,
     notes: str = "",
-    photo=None,
-) -> DeliveryResult:
-    """Records the handover; a replay of the same client_uuid returns the first record (created=False)."""
+) -> Delivery:
+    """The checked, unsaved Delivery: who may record it, who received it, and its fields' own rules."""
     _check_can_deliver(user, entitlement)
     proxy_name, proxy_relation, notes = proxy_name.strip(), proxy_relation.strip(), notes.strip()
     if recipient_member is not None:
@@ -285,8 +285,6 @@ def delivery_record(
                 )
             }
         )
-    if photo:
-        photo = delivery_photo_clean(photo)  # the service checks too: not every caller is the portal's form
     delivery = Delivery(
         entitlement=entitlement,
         client_uuid=client_uuid,
@@ -304,6 +302,18 @@ def delivery_record(
     delivery.full_clean(
         exclude=["entitlement", "recorded_by", "recipient_member"], validate_unique=False, validate_constraints=False
     )
+    return delivery
+
+
+@transaction.atomic
+def delivery_record(*, user, entitlement: Entitlement, client_uuid: uuid.UUID, photo=None, **fields) -> DeliveryResult:
+    """Records the handover; a replay of the same client_uuid returns the first record (created=False).
+
+    `fields` are those of `_delivery_build`: delivered_at, recipient_member, proxy_name, proxy_relation, latitude,
+    longitude, notes."""
+    delivery = _delivery_build(user=user, entitlement=entitlement, client_uuid=client_uuid, **fields)
+    if photo:
+        photo = delivery_photo_clean(photo)  # the service checks too: not every caller is the portal's form
     try:
         with transaction.atomic():
             delivery.save(force_insert=True)
@@ -327,6 +337,51 @@ def delivery_record(
         delivery.photo.save(delivery_photo_name(delivery), photo, save=False)
         delivery.save(update_fields=["photo"])
     return DeliveryResult(delivery, created=True)
+
+
+@transaction.atomic
+def delivery_record_many(*, user, items: list[dict]) -> list:
+    """`delivery_record` for many deliveries at once (an offline device's batch): one result per item, in order,
+    each a DeliveryResult or the exception `delivery_record` would have raised for it.
+
+    The outcome is the one of recording the items one after the other. The items that cannot collide with
+    another item of the batch (their client_uuid and entitlement appear once) and whose client_uuid is no
+    "tidak tersalurkan" visit go in with one `INSERT … ON CONFLICT DO NOTHING`; each item the database turned
+    away, and every other item, then takes `delivery_record` in the batch's order, which tells a replay from a
+    conflict."""
+    results: list = [None] * len(items)
+    built: dict[int, Delivery] = {}
+    for index, item in enumerate(items):
+        try:
+            built[index] = _delivery_build(user=user, **item)
+        except (PermissionDenied, ValidationError) as exc:
+            results[index] = exc
+    uuids = Counter(d.client_uuid for d in built.values())
+    entitlements = Counter(d.entitlement_id for d in built.values())
+    visits = set(
+        UndeliveredVisit.objects.filter(client_uuid__in=list(uuids)).order_by().values_list("client_uuid", flat=True)
+    )
+    at_once = {
+        index: d
+        for index, d in built.items()
+        if uuids[d.client_uuid] == 1 and entitlements[d.entitlement_id] == 1 and d.client_uuid not in visits
+    }
+    try:
+        # In entitlement order, so that two batches touching the same households lock them in the same order.
+        with transaction.atomic():
+            inserted = insert_ignoring_conflicts(sorted(at_once.values(), key=lambda d: d.entitlement_id))
+    except IntegrityError:
+        inserted = {}  # a row refused by a check or a vanished member: every item is then recorded on its own
+    for index, delivery in at_once.items():
+        if delivery.client_uuid in inserted:
+            results[index] = DeliveryResult(delivery, created=True)
+    for index, item in enumerate(items):
+        if results[index] is None:
+            try:
+                results[index] = delivery_record(user=user, **item)
+            except (PermissionDenied, ValidationError) as exc:
+                results[index] = exc
+    return results
 
 
 def delivery_photo_name(delivery: Delivery) -> str:

@@ -4,7 +4,9 @@
 rows that Python work costs more than the database. Two ways in instead:
 
 - `copy_tuples`: COPY of plain tuples through the csv module (C), for staging tables without history;
-- `insert_select`: one `INSERT … SELECT` from rows already in the database (staging rows, a plan table).
+- `insert_select`: one `INSERT … SELECT` from rows already in the database (staging rows, a plan table);
+- `insert_ignoring_conflicts`: one multi-row `INSERT … ON CONFLICT DO NOTHING` of model instances (a device's
+  batch of deliveries), telling which went in.
 
 Audit history (quality.md R8) is kept for every row. A row-level trigger runs PL/pgSQL per row, the slowest part
 of a large insert, so for a model tracked by pghistory `insert_select` ignores its insert trigger for that one
@@ -175,3 +177,37 @@ def insert_select(model, names: list[str], select_sql: str, params=(), *, now=No
     with transaction.atomic(), pgtrigger.ignore(*uris), connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount
+
+
+def insert_ignoring_conflicts(objs: list, *, key: str = "client_uuid") -> dict:
+    """One `INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING` of unsaved instances of one model.
+
+    A row that would break a unique constraint (an existing row, or an earlier row of the same statement) is
+    skipped; any other refusal (a check or foreign key) raises IntegrityError for the whole statement. The rows
+    inserted get their primary key and are marked saved; returns {value of `key`: primary key} for them, so `key`
+    must be unique among `objs`. Each row goes through the database's triggers, so audit history is written as
+    for `save()`."""
+    if not objs:
+        return {}
+    if len({getattr(obj, key) for obj in objs}) < len(objs):
+        raise ValueError(f"{key} repeats among the rows: the rows inserted could not be told apart")
+    model = type(objs[0])
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join("%s" for _field in fields) + ")"
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608  # nosec B608
+        f"VALUES {', '.join([row] * len(objs))} ON CONFLICT DO NOTHING "
+        f"RETURNING {quote(opts.pk.column)}, {quote(opts.get_field(key).column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = {value: pk for pk, value in cursor.fetchall()}
+    for obj in objs:
+        pk = inserted.get(getattr(obj, key))
+        if pk is not None:
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+    return inserted
