@@ -101,6 +101,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the table-row partials of the busiest pages, rendered by `{% jinja %}` (core/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja.environment", "extensions": ["jinja2.ext.i18n"]},
+    },
 ]
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from beneficiaries.models import Household, ImportBatch, ImportRow
-from core.bulk import copy_tuples, insert_select
+from core.bulk import copy_tuples, insert_ignoring_conflicts, insert_select
 from core.history import acting_as, events_for
 from core.models import RT
 from tests.factories.core import RTFactory
@@ -66,3 +66,23 @@ def test_copy_tuples_keeps_odd_text_nulls_dates_and_json():
 def test_copy_tuples_refuses_tables_with_history():
     with pytest.raises(ValueError, match="history"):
         copy_tuples(RT, ["number"], [(1,)])
+
+
+def test_insert_ignoring_conflicts_skips_clashes_marks_the_rows_inserted_and_keeps_history(keramasan, user_admin):
+    RTFactory(kelurahan=keramasan, number=201, rw=4)
+    rows = [RT(kelurahan=keramasan, number=number, rw=4) for number in (200, 201, 202)]
+    with acting_as(user_admin, command="uji-bulk"):
+        inserted = insert_ignoring_conflicts(rows, key="number")
+    assert set(inserted) == {200, 202}
+    assert [row.pk is not None and not row._state.adding for row in rows] == [True, False, True]
+    for row in (rows[0], rows[2]):
+        assert RT.objects.get(pk=row.pk).number == row.number
+        (event,) = events_for(row)
+        assert event.pgh_label == "insert" and event.pgh_context["user"] == user_admin.pk
+
+
+def test_insert_ignoring_conflicts_refuses_rows_it_could_not_tell_apart(keramasan):
+    with pytest.raises(ValueError, match="number"):
+        insert_ignoring_conflicts(
+            [RT(kelurahan=keramasan, number=5, rw=1), RT(kelurahan=keramasan, number=5, rw=2)], key="number"
+        )
