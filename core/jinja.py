@@ -11,6 +11,7 @@ are given, plus `url()`, `_()`/`ngettext()` (Django's, in the active language) a
 from importlib import import_module
 
 import jinja2
+from django.template import defaultfilters
 from django.template.backends.django import get_installed_libraries
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext, ngettext
@@ -40,6 +41,7 @@ def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(**options)  # noqa: S701  # nosec B701 - Django's backend passes autoescape=True
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals["url"] = url
+    env.filters.update(date=defaultfilters.date, floatformat=defaultfilters.floatformat)
     libraries = get_installed_libraries()
     for name in FILTER_LIBRARIES:
         env.filters.update(import_module(libraries[name]).register.filters)
