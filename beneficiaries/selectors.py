@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -10,6 +11,8 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filters import HouseholdFilter, name_match
@@ -160,6 +163,9 @@ def household_kk_lookup(*, user, kk_number: str) -> Household | None:
 
 
 NAME_CANDIDATES = 1000
+#: What a search result shows (templates/jinja2/beneficiaries/_search_results.html): 50 rows of these columns,
+#: not 50 members with their households, kelurahan and RT loaded to be thrown away.
+RESULT_COLUMNS = ("pk", "household_id", "full_name", "nik", "birth_date", "relationship")
 
 
 def member_name_search(*, user, name: str, limit: int = SEARCH_LIMIT) -> list[Member]:
@@ -176,7 +182,7 @@ def member_name_search(*, user, name: str, limit: int = SEARCH_LIMIT) -> list[Me
     return list(
         Member.objects.filter(pk__in=candidates)
         .annotate(similarity=TrigramWordSimilarity(name, "full_name"))
-        .select_related("household", "household__kelurahan", "household__rt")
+        .only(*RESULT_COLUMNS)
         .order_by("-similarity", "pk")[:limit]
     )
 
@@ -217,6 +223,16 @@ class HistoryRow:
     operation: str
 
 
+@functools.cache
+def _field_names(language: str) -> dict[str, dict[str, str]]:
+    """The fields' labels in one language, per model (translating ~90 labels on every page view costs ~0.5 ms)."""
+    with translation.override(language):
+        return {
+            "beneficiaries.household": {f.name: str(f.verbose_name) for f in Household._meta.fields},
+            "beneficiaries.member": {f.name: str(f.verbose_name) for f in Member._meta.fields},
+        }
+
+
 def household_history(*, household: Household, members: list[Member], limit: int = 40) -> list[HistoryRow]:
     """Events of the household and its members, newest first, naming changed fields (never their values)."""
     from pghistory.models import Events
@@ -228,10 +244,7 @@ def household_history(*, household: Household, members: list[Member], limit: int
     events = events[:limit]
     user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
-    verbose = {
-        "beneficiaries.household": {f.name: str(f.verbose_name) for f in Household._meta.fields},
-        "beneficiaries.member": {f.name: str(f.verbose_name) for f in Member._meta.fields},
-    }
+    verbose = _field_names(get_language())
     rows = []
     for event in events:
         model = (event.pgh_obj_model or "").lower()
