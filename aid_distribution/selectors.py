@@ -410,6 +410,7 @@ def household_aid_panel(viewer, household) -> dict | None:
             Delivery.objects.visible_to(viewer)
             .filter(entitlement__household=household)
             .select_related("entitlement__round__institution", "entitlement__round__package")
+            .only("delivered_at", "entitlement__round__institution__name", "entitlement__round__package__name")
             .order_by("-delivered_at")[:12]
         )
     if can_counts:

@@ -548,8 +548,10 @@ def main() -> int:
     parser.add_argument("--deliveries", type=int, help="historic deliveries to build (default 5 per household)")
     parser.add_argument("--pool", type=int, help="entitlements for API submissions (default 60 per second + 500)")
     parser.add_argument("--batch", type=int, default=20, help="deliveries per API batch request")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count(), help="gunicorn workers (default: one per core, as in production)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--with-report", action="store_true", help="also queue one kelurahan monthly report on the worker"
