@@ -362,8 +362,11 @@ def test_household_delivered_by_another_worker_shows_who_and_when(
     open_round(page, aid_round)
     page.click("label[for=hh-filter-all]")
     page.click(f"[data-entitlement='{first.pk}']")
+    # The record screen is filled asynchronously (IndexedDB reads): wait for the warning before reading it.
+    warning = page.locator("#record-warning")
+    warning.wait_for(state="visible")
+    assert "Sudah diserahkan" in warning.inner_text()
     assert page.locator("#record-form").is_hidden()
-    assert "Sudah diserahkan" in page.inner_text("#record-warning")
 
 
 def test_batch_cut_off_after_the_server_saved_it_is_resent_without_duplicates(
