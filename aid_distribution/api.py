@@ -5,10 +5,7 @@ Status codes: 201 created (a replay of the same client_uuid answers the same 201
 delivered, or client_uuid reused with different content (quality.md R1–R3).
 """
 
-from collections import Counter
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -243,8 +240,17 @@ def _validation_body(exc: ValidationError) -> dict:
     return {"non_field_errors": [str(m) for m in exc.messages], "code": getattr(exc, "code", None)}
 
 
-def _delivery_fields(data: dict, *, entitlement: Entitlement, member: Member | None) -> dict:
-    """The arguments of `services.delivery_record` for one validated API item."""
+def _service_item(data: dict, *, entitlement: Entitlement, member: Member | None = None) -> dict:
+    """The arguments of `services.record_item` for one validated API item."""
+    if data.get("kind") == "undelivered":
+        return {
+            "kind": "undelivered",
+            "entitlement": entitlement,
+            "client_uuid": data["client_uuid"],
+            "reason": data["reason"],
+            "visited_at": data["delivered_at"],
+            "notes": data.get("notes", ""),
+        }
     return {
         "entitlement": entitlement,
         "client_uuid": data["client_uuid"],
@@ -256,19 +262,6 @@ def _delivery_fields(data: dict, *, entitlement: Entitlement, member: Member | N
         "longitude": data.get("longitude"),
         "notes": data.get("notes", ""),
     }
-
-
-def _record(*, user, data: dict, entitlement: Entitlement, member: Member | None = None):
-    if data.get("kind") == "undelivered":
-        return services.undelivered_record(
-            user=user,
-            entitlement=entitlement,
-            client_uuid=data["client_uuid"],
-            reason=data["reason"],
-            visited_at=data["delivered_at"],
-            notes=data.get("notes", ""),
-        )
-    return services.delivery_record(user=user, **_delivery_fields(data, entitlement=entitlement, member=member))
 
 
 class DeliveryCreateAPIView(APIView):
@@ -294,7 +287,9 @@ class DeliveryCreateAPIView(APIView):
                 Member.objects.filter(household_id=entitlement.household_id), pk=data["recipient_member"]
             )
         try:
-            result = _record(user=request.user, data=data, entitlement=entitlement, member=member)
+            result = services.record_item(
+                user=request.user, **_service_item(data, entitlement=entitlement, member=member)
+            )
         except services.DeliveryConflict as exc:
             return Response(_conflict_body(exc), status=status.HTTP_409_CONFLICT)
         except PermissionDenied as exc:
@@ -308,8 +303,9 @@ class DeliveryCreateAPIView(APIView):
 class DeliveryBatchAPIView(APIView):
     """Up to 500 deliveries (or "tidak tersalurkan" visits) from an offline device, each on its own.
 
-    Every item is its own transaction: a refused item leaves nothing behind and does not stop the others;
-    resending the batch (whole or the unsent half) answers `duplicate` for what is already recorded.
+    Each item gets the outcome it would get sent on its own, in order (`services.batch_record`): a refused item
+    leaves nothing behind and does not stop the others; resending the batch (whole or the unsent half) answers
+    `duplicate` for what is already recorded.
     """
 
     @extend_schema(request=BatchRequestSerializer, responses={200: BatchResponseSerializer})
@@ -335,41 +331,21 @@ class DeliveryBatchAPIView(APIView):
         members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids)}
         uuids = {data["client_uuid"] for data, _s, _r in parsed if data}
         recorded = {d.client_uuid: d for d in Delivery.objects.filter(client_uuid__in=uuids).order_by()}
-        # Each item is first checked against what was loaded above; what is left is recorded in one transaction:
-        # deliveries together (`services.delivery_record_many`: one INSERT for the items that cannot collide,
-        # one savepoint each for the rest), visits one by one. A refused item leaves nothing behind, and a
-        # connection lost before the commit leaves nothing either, so the resend creates everything (R3).
+        # Each item is first checked against what was loaded above; what is left is recorded by
+        # `services.batch_record` in one transaction (one INSERT for the deliveries that cannot collide, one
+        # savepoint each for the rest). A refused item leaves nothing behind, and a connection lost before the
+        # commit leaves nothing either, so the resend creates everything (R3).
         results, pending = [], {}
         for index, (data, item, raw) in enumerate(parsed):
             results.append(self._check(index, data, item, raw, entitlements, members, recorded))
             if "status" not in results[-1]:
-                pending[index] = data
-        # The outcome must be the one of recording the items in order. A delivery whose client_uuid and
-        # entitlement no other pending item names is independent of the others: those go together; the rest
-        # (visits, and items naming the same uuid or household) follow one by one, in order.
-        keys = Counter(key for data in pending.values() for key in (data["client_uuid"], data["entitlement"]))
-        together = [
-            index
-            for index, data in pending.items()
-            if data.get("kind") != "undelivered" and keys[data["client_uuid"]] == keys[data["entitlement"]] == 1
-        ]
-        with transaction.atomic():
-            outcomes = services.delivery_record_many(
-                user=request.user,
-                items=[self._delivery_fields(pending[index], entitlements, members) for index in together],
-            )
-            for index, outcome in zip(together, outcomes, strict=True):
-                results[index] |= self._outcome(outcome)
-            for index in sorted(pending.keys() - set(together)):
-                data = pending[index]
-                member = members.get(data.get("recipient_member")) if data.get("kind") != "undelivered" else None
-                try:
-                    outcome = _record(
-                        user=request.user, data=data, entitlement=entitlements[data["entitlement"]], member=member
-                    )
-                except (PermissionDenied, ValidationError) as exc:
-                    outcome = exc
-                results[index] |= self._outcome(outcome)
+                entitlement = entitlements[data["entitlement"]]
+                pending[index] = _service_item(
+                    data, entitlement=entitlement, member=members.get(data.get("recipient_member"))
+                )
+        outcomes = services.batch_record(user=request.user, items=list(pending.values()))
+        for index, outcome in zip(pending, outcomes, strict=True):
+            results[index] |= self._outcome(outcome)
         summary = {key: sum(1 for r in results if r["status"] == key) for key in ("created", "duplicate", "rejected")}
         return Response({**summary, "results": results})
 
@@ -412,14 +388,6 @@ class DeliveryBatchAPIView(APIView):
             if services.same_delivery(replayed, candidate):
                 return {**base, "status": "duplicate", "id": replayed.pk}
         return base
-
-    @staticmethod
-    def _delivery_fields(data, entitlements, members) -> dict:
-        return _delivery_fields(
-            data,
-            entitlement=entitlements[data["entitlement"]],
-            member=members.get(data["recipient_member"]) if data.get("recipient_member") else None,
-        )
 
     @staticmethod
     def _outcome(outcome) -> dict:

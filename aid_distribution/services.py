@@ -339,33 +339,45 @@ def delivery_record(*, user, entitlement: Entitlement, client_uuid: uuid.UUID, p
     return DeliveryResult(delivery, created=True)
 
 
-@transaction.atomic
-def delivery_record_many(*, user, items: list[dict]) -> list:
-    """`delivery_record` for many deliveries at once (an offline device's batch): one result per item, in order,
-    each a DeliveryResult or the exception `delivery_record` would have raised for it.
+def record_item(*, user, kind: str = "delivered", **fields):
+    """One item of a worker's device: `delivery_record(**fields)`, or `undelivered_record(**fields)` for a
+    "tidak tersalurkan" visit (`kind="undelivered"`)."""
+    record = undelivered_record if kind == "undelivered" else delivery_record
+    return record(user=user, **fields)
 
-    The outcome is the one of recording the items one after the other. The items that cannot collide with
-    another item of the batch (their client_uuid and entitlement appear once) and whose client_uuid is no
-    "tidak tersalurkan" visit go in with one `INSERT … ON CONFLICT DO NOTHING`; each item the database turned
-    away, and every other item, then takes `delivery_record` in the batch's order, which tells a replay from a
-    conflict."""
+
+@transaction.atomic
+def batch_record(*, user, items: list[dict]) -> list:
+    """A device's batch (`record_item` arguments per item): one result per item, in order, each a DeliveryResult
+    or VisitResult, or the exception that item's `record_item` raised.
+
+    The outcome is the one of recording the items one after the other. A delivery whose client_uuid and
+    entitlement no other item names, and whose client_uuid is no "tidak tersalurkan" visit, cannot change the
+    outcome of another item: those go in together with one `INSERT … ON CONFLICT DO NOTHING`. Every other item,
+    and every delivery the database turned away (already delivered, uuid already used), then takes
+    `record_item` in the batch's order, which tells a replay from a conflict."""
     results: list = [None] * len(items)
-    built: dict[int, Delivery] = {}
-    for index, item in enumerate(items):
+    keys = Counter(key for item in items for key in (item["client_uuid"], item["entitlement"].pk))
+    alone = [
+        index
+        for index, item in enumerate(items)
+        if item.get("kind", "delivered") != "undelivered"
+        and keys[item["client_uuid"]] == keys[item["entitlement"].pk] == 1
+    ]
+    visits = set(
+        UndeliveredVisit.objects.filter(client_uuid__in=[items[index]["client_uuid"] for index in alone])
+        .order_by()
+        .values_list("client_uuid", flat=True)
+    )
+    at_once: dict[int, Delivery] = {}
+    for index in alone:
+        fields = {key: value for key, value in items[index].items() if key != "kind"}
+        if fields["client_uuid"] in visits:
+            continue
         try:
-            built[index] = _delivery_build(user=user, **item)
+            at_once[index] = _delivery_build(user=user, **fields)
         except (PermissionDenied, ValidationError) as exc:
             results[index] = exc
-    uuids = Counter(d.client_uuid for d in built.values())
-    entitlements = Counter(d.entitlement_id for d in built.values())
-    visits = set(
-        UndeliveredVisit.objects.filter(client_uuid__in=list(uuids)).order_by().values_list("client_uuid", flat=True)
-    )
-    at_once = {
-        index: d
-        for index, d in built.items()
-        if uuids[d.client_uuid] == 1 and entitlements[d.entitlement_id] == 1 and d.client_uuid not in visits
-    }
     try:
         # In entitlement order, so that two batches touching the same households lock them in the same order.
         with transaction.atomic():
@@ -378,7 +390,7 @@ def delivery_record_many(*, user, items: list[dict]) -> list:
     for index, item in enumerate(items):
         if results[index] is None:
             try:
-                results[index] = delivery_record(user=user, **item)
+                results[index] = record_item(user=user, **item)
             except (PermissionDenied, ValidationError) as exc:
                 results[index] = exc
     return results

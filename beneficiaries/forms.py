@@ -344,7 +344,7 @@ class ImportUploadForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    """Shown on every household page, so it is rendered by hand (`_filter_form.html`), not by crispy."""
+    """Shown on every household page, so it is rendered by hand (`_form_fields.html`), not by crispy."""
 
     consenter_name = forms.CharField(
         label=_("Nama pemberi persetujuan"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})

@@ -7,7 +7,9 @@ whatever the number of apps; a group with a single visible entry is shown as tha
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
+
+from core import urlcache
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,10 @@ class MenuItem:
     @property
     def url(self) -> str:
         """Reversed once per process (the navbar asks for each item's URL two or three times on every page)."""
-        key = (get_urlconf(), get_script_prefix(), self.url_name)
-        url = _URLS.get(key)
-        if url is None:
-            try:
-                url = reverse(self.url_name)
-            except NoReverseMatch:
-                url = "#"
-            _URLS[key] = url
-        return url
+        try:
+            return urlcache.url(self.url_name)
+        except NoReverseMatch:
+            return "#"
 
 
 @dataclass
@@ -71,7 +68,6 @@ class MenuEntry:
 
 
 _MENU: dict[str, MenuItem] = {}
-_URLS: dict[tuple, str] = {}
 
 
 def register_menu(*, key, label, url_name, icon, order, permission, group: tuple | None = None) -> None:
