@@ -23,4 +23,6 @@ def test_url_of_a_pk_equals_reverse(prefix, pk):
 def test_url_without_a_number_is_reversed_as_is(prefix):
     assert urlcache.url("beneficiaries:household_list") == reverse("beneficiaries:household_list")
     prefix("/portal/")
-    assert urlcache.url("beneficiaries:household_list") == "/portal/registri/" == reverse("beneficiaries:household_list")
+    assert (
+        urlcache.url("beneficiaries:household_list") == "/portal/registri/" == reverse("beneficiaries:household_list")
+    )
