@@ -7,13 +7,15 @@ may see (`user.kelurahan_scope()`: None for all, a list of ids otherwise). Model
 
 from django.db import models
 
+from core.access import is_signed_in
+
 
 class ScopedQuerySet(models.QuerySet):
     #: Path from the model to core.Kelurahan, e.g. "kelurahan" or "household__kelurahan".
     kelurahan_lookup: str = "kelurahan"
 
     def visible_to(self, user):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         return self.in_kelurahan_scope(user)
 

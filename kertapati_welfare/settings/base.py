@@ -244,6 +244,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 100,
+    # One error shape for every endpoint: {"code", "detail", "fields"} (docs/conventions.md).
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=14)
 SPECTACULAR_SETTINGS = {
