@@ -87,7 +87,7 @@ def _transition_action(action: str, label):
         done = 0
         for round_ in queryset:
             try:
-                services.round_transition(user=request.user, round_=round_, action=action)
+                services.round_transition(actor=request.user, round_=round_, action=action)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
                 modeladmin.message_user(request, f"{round_}: {exc}", messages.ERROR)

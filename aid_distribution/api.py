@@ -288,7 +288,7 @@ class DeliveryCreateAPIView(APIView):
             )
         try:
             result = services.record_item(
-                user=request.user, **_service_item(data, entitlement=entitlement, member=member)
+                actor=request.user, **_service_item(data, entitlement=entitlement, member=member)
             )
         except services.DeliveryConflict as exc:
             return Response(_conflict_body(exc), status=status.HTTP_409_CONFLICT)
@@ -343,7 +343,7 @@ class DeliveryBatchAPIView(APIView):
                 pending[index] = _service_item(
                     data, entitlement=entitlement, member=members.get(data.get("recipient_member"))
                 )
-        outcomes = services.batch_record(user=request.user, items=list(pending.values()))
+        outcomes = services.batch_record(actor=request.user, items=list(pending.values()))
         for index, outcome in zip(pending, outcomes, strict=True):
             results[index] |= self._outcome(outcome)
         summary = {key: sum(1 for r in results if r["status"] == key) for key in ("created", "duplicate", "rejected")}
@@ -429,7 +429,7 @@ class DeliveryPhotoAPIView(APIView):
         serializer.is_valid(raise_exception=True)
         try:
             result = services.delivery_attach_photo(
-                user=request.user, delivery=delivery, photo=serializer.validated_data["photo"]
+                actor=request.user, delivery=delivery, photo=serializer.validated_data["photo"]
             )
         except PermissionDenied as exc:
             raise ApiPermissionDenied(str(exc))

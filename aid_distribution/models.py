@@ -168,6 +168,16 @@ class RoundStatus(models.TextChoices):
     CLOSED = "closed", _("Ditutup")
 
 
+class RoundAction(models.TextChoices):
+    """The status changes of a round (`services.round_transition`); the labels are the buttons' text."""
+
+    SUBMIT = "submit", _("Ajukan ke kecamatan")
+    RETURN = "return", _("Kembalikan ke draf")
+    APPROVE = "approve", _("Setujui")
+    START = "start", _("Mulai penyaluran")
+    CLOSE = "close", _("Tutup putaran")
+
+
 #: Entitlements may change only while a round is still awaiting approval (issue 5 item 3).
 EDITABLE_STATUSES = (RoundStatus.DRAFT, RoundStatus.SUBMITTED)
 OPEN_STATUSES = (RoundStatus.APPROVED, RoundStatus.DISTRIBUTING)
@@ -339,6 +349,13 @@ class Delivery(models.Model):
         if self.recipient_member_id:
             return str(self.recipient_member)
         return f"{self.proxy_name} ({self.proxy_relation})"
+
+
+class RecordKind(models.TextChoices):
+    """What one item of a worker's device records (`services.record_item(kind=…)`, the API's `kind`)."""
+
+    DELIVERED = "delivered", _("Diserahkan")
+    UNDELIVERED = "undelivered", _("Tidak tersalurkan")
 
 
 class UndeliveredReason(models.TextChoices):

@@ -25,6 +25,7 @@ from aid_distribution.forms import (
 )
 from aid_distribution.models import RoundStatus, StockKind
 from beneficiaries.choices import Relationship
+from core.audit import client_ip
 from core.models import Kelurahan
 
 PAGE_SIZE = 50
@@ -75,7 +76,7 @@ class RoundCreateView(AidView, FormView):
 
     def form_valid(self, form):
         try:
-            round_ = services.round_create(user=self.request.user, **form.cleaned_data)
+            round_ = services.round_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
             return self.form_invalid(form)
@@ -96,7 +97,7 @@ class RoundDetailView(AidView, TemplateView):
             summary=summary,
             commodities=selectors.commodity_totals(round_=round_, summary=summary),
             movements=selectors.stock_movements_for_round(round_=round_),
-            actions=services.allowed_actions(user, round_),
+            actions=services.allowed_actions(actor=user, round_=round_),
             action_labels=ACTION_LABELS,
             can_manage=round_.institution_id in services.member_institution_ids(user) or user.is_admin_role,
             can_deliver=round_.status == RoundStatus.DISTRIBUTING
@@ -120,7 +121,7 @@ class RoundTransitionView(AidView, View):
     def post(self, request, pk, action):
         round_ = self.get_round()
         try:
-            services.round_transition(user=request.user, round_=round_, action=action)
+            services.round_transition(actor=request.user, round_=round_, action=action)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
@@ -162,7 +163,7 @@ class RoundTargetView(AidView, TemplateView):
         round_ = self.get_round()
         ids = [int(v) for v in request.POST.getlist("household") if v.isdigit()]
         try:
-            added = services.entitlements_add(user=request.user, round_=round_, household_ids=ids)
+            added = services.entitlements_add(actor=request.user, round_=round_, household_ids=ids)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
@@ -199,7 +200,7 @@ class EntitlementRemoveView(AidView, View):
     def post(self, request, pk, entitlement_pk):
         entitlement = selectors.entitlement_get_for_user(user=request.user, pk=entitlement_pk, round_id=pk)
         try:
-            services.entitlement_remove(user=request.user, entitlement=entitlement)
+            services.entitlement_remove(actor=request.user, entitlement=entitlement)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
@@ -255,7 +256,7 @@ class DeliveryCreateView(AidView, TemplateView):
         data = form.cleaned_data
         try:
             result = services.delivery_record(
-                user=request.user,
+                actor=request.user,
                 entitlement=self.entitlement,
                 client_uuid=data["client_uuid"],
                 delivered_at=data["delivered_at"],
@@ -288,7 +289,7 @@ class UndeliveredCreateView(DeliveryCreateView):
             return self.render_to_response(self.get_context_data(undelivered_form=form), status=400)
         try:
             services.undelivered_record(
-                user=request.user,
+                actor=request.user,
                 entitlement=self.entitlement,
                 client_uuid=form.cleaned_data["client_uuid"],
                 reason=form.cleaned_data["reason"],
@@ -335,7 +336,7 @@ class StockMovementCreateView(AidView, View):
         form = StockMovementForm(request.POST)
         if form.is_valid():
             try:
-                services.stock_movement_record(user=request.user, round_=round_, **form.cleaned_data)
+                services.stock_movement_record(actor=request.user, round_=round_, **form.cleaned_data)
             except ValidationError as exc:
                 messages.error(request, _error_text(exc))
             else:
@@ -449,7 +450,9 @@ class SupportCaseCreateView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            case = services.support_case_open(user=self.request.user, institution=self.institution, **form.cleaned_data)
+            case = services.support_case_open(
+                actor=self.request.user, institution=self.institution, **form.cleaned_data
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():
@@ -468,7 +471,7 @@ class SupportCaseDetailView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.case = selectors.support_case_get_for_user(user=request.user, pk=kwargs["pk"])
-        services.support_case_log_view(case=self.case, user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+        services.support_case_log_view(actor=request.user, case=self.case, ip=client_ip(request))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -488,7 +491,7 @@ class SupportSessionCreateView(LoginRequiredMixin, View):
         case = selectors.support_case_get_for_user(user=request.user, pk=pk)
         form = SupportSessionForm(request.POST)
         if form.is_valid():
-            services.support_session_add(user=request.user, case=case, **form.cleaned_data)
+            services.support_session_add(actor=request.user, case=case, **form.cleaned_data)
             messages.success(request, _("Sesi tercatat."))
         else:
             messages.error(request, _("Data sesi tidak valid."))

@@ -180,13 +180,13 @@ def distributing_round(users: dict, *, pool: int) -> tuple[list[int], str]:
     package, _ = AidPackage.objects.get_or_create(name="Paket Uji Muat", defaults={"estimated_value": 150_000})
     name = f"Uji muat {time.strftime('%Y-%m-%d %H:%M:%S')}"
     round_ = services.round_create(
-        user=users["worker"], institution=institution, name=name, period=timezone.localdate(), package=package
+        actor=users["worker"], institution=institution, name=name, period=timezone.localdate(), package=package
     )
     ids = list(Household.objects.filter(is_active=True).order_by("-pk").values_list("pk", flat=True)[:pool])
-    services.entitlements_add(user=users["staff"], round_=round_, household_ids=ids)
-    services.round_transition(user=users["worker"], round_=round_, action="submit")
-    services.round_transition(user=users["staff"], round_=round_, action="approve")
-    services.round_transition(user=users["worker"], round_=round_, action="start")
+    services.entitlements_add(actor=users["staff"], round_=round_, household_ids=ids)
+    services.round_transition(actor=users["worker"], round_=round_, action="submit")
+    services.round_transition(actor=users["staff"], round_=round_, action="approve")
+    services.round_transition(actor=users["worker"], round_=round_, action="start")
     entitlements = list(Entitlement.objects.filter(round=round_).values_list("pk", flat=True))
     random.Random(3).shuffle(entitlements)
     return entitlements, name

@@ -36,7 +36,7 @@ def token_client(user) -> APIClient:
 
 def record(worker, round_) -> Delivery:
     result = services.delivery_record(
-        user=worker,
+        actor=worker,
         entitlement=round_.entitlements.first(),
         client_uuid=uuid.uuid4(),
         proxy_name="Bu Rina",
@@ -120,7 +120,7 @@ def test_concurrent_uploads_store_one_photo(worker_a, round_a):
     def upload(color):
         try:
             barrier.wait(timeout=10)
-            result = services.delivery_attach_photo(user=worker_a, delivery=delivery, photo=jpeg(color=color))
+            result = services.delivery_attach_photo(actor=worker_a, delivery=delivery, photo=jpeg(color=color))
             results.append(result.created)
         finally:
             connection.close()

@@ -33,7 +33,7 @@ def objects_a(round_a, worker_a):
     """One object of every kind that institution A owns."""
     entitlement = round_a.entitlements.first()
     result = services.delivery_record(
-        user=worker_a,
+        actor=worker_a,
         entitlement=entitlement,
         client_uuid=uuid.uuid4(),
         proxy_name="Bu Rina",
@@ -47,7 +47,7 @@ def objects_a(round_a, worker_a):
         birth_date=timezone.localdate().replace(year=timezone.localdate().year - 9),
     )
     case = services.support_case_open(
-        user=counsellor,
+        actor=counsellor,
         institution=round_a.institution,
         member=child,
         opened_on=timezone.localdate(),
