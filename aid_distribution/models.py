@@ -14,16 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core import history
+from core.access import is_signed_in
 from core.models import Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
 
 def _is_worker(user) -> bool:
     return getattr(user, "role", None) == Role.PETUGAS_LEMBAGA and not user.is_superuser
-
-
-def _signed_in(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -42,7 +39,7 @@ class InstitutionKind(models.TextChoices):
 
 class InstitutionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(memberships__user=user)
@@ -186,7 +183,7 @@ OPEN_STATUSES = (RoundStatus.APPROVED, RoundStatus.DISTRIBUTING)
 class DistributionRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Workers see their institutions' rounds; Staf Kecamatan and Admin see all; other roles none."""
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(institution__memberships__user=user)
@@ -250,7 +247,7 @@ class EntitlementQuerySet(ScopedQuerySet):
     kelurahan_lookup = "household__kelurahan"
 
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(round__institution__memberships__user=user)
@@ -286,7 +283,7 @@ class DeliveryQuerySet(ScopedQuerySet):
     kelurahan_lookup = "entitlement__household__kelurahan"
 
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(entitlement__round__institution__memberships__user=user)
@@ -448,7 +445,7 @@ class SupportCaseStatus(models.TextChoices):
 class SupportCaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only the assigned counsellors of the case's institution; nobody else, not even Admin (UU PDP)."""
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         return self.filter(
             counsellors__user=user,

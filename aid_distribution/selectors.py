@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from aid_distribution.filters import CardLookupFilter, EntitlementFilter, RoundFilter
 from aid_distribution.models import (
     Delivery,
     DistributionRound,
@@ -52,18 +53,22 @@ def institutions_for_user(*, user):
     return Institution.objects.visible_to(user).filter(is_active=True).order_by("name")
 
 
-def round_list_for_user(*, user, status: str | None = None):
-    rounds = (
+def round_list_for_user(*, user):
+    # Ordered here: Meta.ordering is not applied to a query with aggregates, and the list is paged.
+    return (
         DistributionRound.objects.visible_to(user)
         .select_related("institution", "package")
         .annotate(
             entitled=Count("entitlements", distinct=True),
             delivered=Count("entitlements__delivery", distinct=True),
         )
+        .order_by("-period", "institution__name", "name", "pk")
     )
-    if status:
-        rounds = rounds.filter(status=status)
-    return rounds
+
+
+def round_filterset(*, user, data) -> RoundFilter:
+    """The round list filtered by the page's GET parameters (`filters.RoundFilter`)."""
+    return RoundFilter(data, queryset=round_list_for_user(user=user))
 
 
 def round_get_for_user(*, user, pk: int) -> DistributionRound:
@@ -89,25 +94,23 @@ def _head(field: str):
     )
 
 
-def entitlements_for_round(*, user, round_: DistributionRound, search: str = ""):
+def entitlements_for_round(*, user, round_: DistributionRound):
     """Entitled households with head name and NIK (mask it when shown), RT/RW and the delivery if any.
 
     One query whatever the number of rows (quality.md P1): head fields are subqueries, the delivery a join.
     """
-    rows = (
+    return (
         Entitlement.objects.visible_to(user)
         .filter(round=round_)
         .select_related("household__rt", "household__kelurahan", "delivery__recorded_by")
         .annotate(head_name=_head("full_name"), head_nik=_head("nik"))
         .order_by("household__kelurahan__name", "household__rt__number", "household__address", "pk")
     )
-    if search:
-        term = search.strip()
-        rows = rows.filter(
-            Q(household__address__icontains=term)
-            | Q(household__members__full_name__icontains=term, household__members__is_active=True)
-        ).distinct()
-    return rows
+
+
+def entitlement_filterset(*, user, round_: DistributionRound, data) -> EntitlementFilter:
+    """The worker's page of a round filtered by its search (`filters.EntitlementFilter`)."""
+    return EntitlementFilter(data, queryset=entitlements_for_round(user=user, round_=round_))
 
 
 def entitlement_get_for_user(*, user, pk: int, round_id: int | None = None) -> Entitlement:
@@ -117,12 +120,13 @@ def entitlement_get_for_user(*, user, pk: int, round_id: int | None = None) -> E
     return get_object_or_404(qs, pk=pk)
 
 
-def entitlement_by_card_token(*, user, round_: DistributionRound, token: str) -> Entitlement:
-    """The household card's QR holds only `card_token`; found only within the worker's visible round."""
-    token = (token or "").strip()
-    if not token:
+def entitlement_by_card_token(*, user, round_: DistributionRound, data) -> Entitlement:
+    """The household card's QR holds only `card_token` (`filters.CardLookupFilter`'s `token`); found only within
+    the worker's visible round. No token, or another round's, is a 404."""
+    filterset = CardLookupFilter(data, queryset=Entitlement.objects.visible_to(user).filter(round=round_))
+    if not filterset.is_valid():
         raise Http404
-    return get_object_or_404(Entitlement.objects.visible_to(user).filter(round=round_), household__card_token=token)
+    return get_object_or_404(filterset.qs)
 
 
 def members_of_household(*, household_id: int):

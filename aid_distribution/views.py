@@ -1,10 +1,14 @@
-"""Thin views: parse, call one service or selector, render (style.md rule 1)."""
+"""Thin views: parse, call one service or selector, render (style.md rule 1).
+
+Every page inherits `core.access.PermissionMixin` (anonymous visitors go to the login page, a missing permission
+is 403, "not yours" is the selectors' 404); a service's ValidationError lands on the form through
+`core.forms.add_service_error`, or in a message when the page has no form; GET filters are `filters.py`."""
 
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -23,21 +27,23 @@ from aid_distribution.forms import (
     TargetForm,
     UndeliveredForm,
 )
-from aid_distribution.models import RoundStatus, StockKind
+from aid_distribution.models import RoundAction, RoundStatus, StockKind
 from beneficiaries.choices import Relationship
+from core.access import PermissionMixin, is_signed_in
 from core.audit import client_ip
+from core.forms import add_service_error
 from core.models import Kelurahan
 
 PAGE_SIZE = 50
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
+def _message(request, exc: ValidationError) -> None:
+    """A service's refusal on a page without a form (a button): shown above the page it redirects to."""
+    messages.error(request, " ".join(exc.messages))
 
 
-class AidView(LoginRequiredMixin, PermissionRequiredMixin):
+class AidView(PermissionMixin):
     permission_required = "aid_distribution.view_distributionround"
-    raise_exception = True
 
     def get_round(self):
         if not hasattr(self, "_round"):
@@ -50,16 +56,12 @@ class RoundListView(AidView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status") or ""
-        if status not in RoundStatus.values:
-            status = ""
-        page = Paginator(
-            selectors.round_list_for_user(user=self.request.user, status=status or None), PAGE_SIZE
-        ).get_page(self.request.GET.get("page"))
+        filterset = selectors.round_filterset(user=self.request.user, data=self.request.GET)
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
             page=page,
             statuses=RoundStatus.choices,
-            status=status,
+            status=(filterset.form.cleaned_data.get("status") or "") if filterset.is_valid() else "",
             can_create=self.request.user.has_perm("aid_distribution.add_distributionround"),
             can_coordinate=self.request.user.has_perm("aid_distribution.view_coordination"),
         )
@@ -78,7 +80,7 @@ class RoundCreateView(AidView, FormView):
         try:
             round_ = services.round_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Putaran dibuat sebagai draf. Tambahkan penerima."))
         return redirect("aid_distribution:round_target", pk=round_.pk)
@@ -108,13 +110,7 @@ class RoundDetailView(AidView, TemplateView):
         return context
 
 
-ACTION_LABELS = {
-    "submit": _("Ajukan ke kecamatan"),
-    "return": _("Kembalikan ke draf"),
-    "approve": _("Setujui"),
-    "start": _("Mulai penyaluran"),
-    "close": _("Tutup putaran"),
-}
+ACTION_LABELS = dict(RoundAction.choices)
 
 
 class RoundTransitionView(AidView, View):
@@ -123,7 +119,7 @@ class RoundTransitionView(AidView, View):
         try:
             services.round_transition(actor=request.user, round_=round_, action=action)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            _message(request, exc)
         else:
             messages.success(request, _("Status putaran diperbarui."))
         return redirect("aid_distribution:round_detail", pk=round_.pk)
@@ -165,7 +161,7 @@ class RoundTargetView(AidView, TemplateView):
         try:
             added = services.entitlements_add(actor=request.user, round_=round_, household_ids=ids)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            _message(request, exc)
         else:
             messages.success(request, _("%(n)s keluarga ditambahkan sebagai penerima.") % {"n": added})
         return redirect("aid_distribution:round_households", pk=round_.pk)
@@ -180,9 +176,9 @@ class RoundHouseholdsView(AidView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         round_ = self.get_round()
-        search = self.request.GET.get("q", "").strip()[:100]
-        rows = selectors.entitlements_for_round(user=self.request.user, round_=round_, search=search)
-        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        filterset = selectors.entitlement_filterset(user=self.request.user, round_=round_, data=self.request.GET)
+        search = (filterset.form.cleaned_data.get("q") or "") if filterset.is_valid() else ""
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         member_of = round_.institution_id in services.member_institution_ids(self.request.user)
         context.update(
             round=round_,
@@ -202,7 +198,7 @@ class EntitlementRemoveView(AidView, View):
         try:
             services.entitlement_remove(actor=request.user, entitlement=entitlement)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            _message(request, exc)
         else:
             messages.success(request, _("Penerima dihapus dari putaran."))
         return redirect("aid_distribution:round_households", pk=pk)
@@ -214,9 +210,7 @@ class CardLookupView(AidView, View):
     permission_required = "aid_distribution.add_delivery"
 
     def get(self, request, pk):
-        entitlement = selectors.entitlement_by_card_token(
-            user=request.user, round_=self.get_round(), token=request.GET.get("token", "")
-        )
+        entitlement = selectors.entitlement_by_card_token(user=request.user, round_=self.get_round(), data=request.GET)
         return redirect("aid_distribution:delivery_create", pk=pk, entitlement_pk=entitlement.pk)
 
 
@@ -225,7 +219,7 @@ class DeliveryCreateView(AidView, TemplateView):
     template_name = "aid_distribution/delivery_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not is_signed_in(request.user):
             return self.handle_no_permission()
         self.entitlement = selectors.entitlement_get_for_user(
             user=request.user, pk=kwargs["entitlement_pk"], round_id=kwargs["pk"]
@@ -269,11 +263,11 @@ class DeliveryCreateView(AidView, TemplateView):
                 photo=data["photo"],
             )
         except services.DeliveryConflict as exc:
-            context = self.get_context_data(form=form, conflict=_error_text(exc))
+            context = self.get_context_data(form=form, conflict=" ".join(exc.messages))
             context["delivery"] = exc.delivery  # the record that won, never the refused one
             return self.render_to_response(context, status=409)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if result.created:
             messages.success(request, _("Penyerahan tercatat. Terima kasih."))
@@ -296,10 +290,10 @@ class UndeliveredCreateView(DeliveryCreateView):
                 notes=form.cleaned_data["notes"],
             )
         except services.DeliveryConflict as exc:
-            return self.render_to_response(self.get_context_data(conflict=_error_text(exc)), status=409)
+            return self.render_to_response(self.get_context_data(conflict=" ".join(exc.messages)), status=409)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect("aid_distribution:delivery_create", pk=pk, entitlement_pk=entitlement_pk)
+            add_service_error(form, exc)
+            return self.render_to_response(self.get_context_data(undelivered_form=form), status=400)
         messages.success(request, _("Kunjungan tidak tersalurkan tercatat."))
         return redirect("aid_distribution:round_households", pk=pk)
 
@@ -338,7 +332,7 @@ class StockMovementCreateView(AidView, View):
             try:
                 services.stock_movement_record(actor=request.user, round_=round_, **form.cleaned_data)
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                _message(request, exc)
             else:
                 messages.success(request, _("Mutasi stok tercatat."))
         else:
@@ -377,9 +371,8 @@ class HandoverPdfView(AidView, View):
         return response
 
 
-class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class CoordinationView(PermissionMixin, TemplateView):
     permission_required = "aid_distribution.view_coordination"
-    raise_exception = True
     template_name = "aid_distribution/coordination.html"
     LIST_LIMIT = 200
 
@@ -413,12 +406,13 @@ def _can_see_support(user) -> bool:
     )
 
 
-class SupportCaseListView(LoginRequiredMixin, TemplateView):
+class SupportCaseListView(PermissionMixin, TemplateView):
     template_name = "aid_distribution/supportcase_list.html"
 
+    def has_permission(self) -> bool:
+        return super().has_permission() and _can_see_support(self.request.user)
+
     def get_context_data(self, **kwargs):
-        if not _can_see_support(self.request.user):
-            raise PermissionDenied
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
@@ -429,17 +423,17 @@ class SupportCaseListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class SupportCaseCreateView(LoginRequiredMixin, FormView):
+class SupportCaseCreateView(PermissionMixin, FormView):
+    """Counsellors only: the institution of the case is the counsellor's."""
+
     template_name = "aid_distribution/supportcase_form.html"
     form_class = SupportCaseForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.institution = selectors.counsellor_institutions(user=request.user).first()
-        if self.institution is None:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self) -> bool:
+        if not super().has_permission():
+            return False
+        self.institution = selectors.counsellor_institutions(user=self.request.user).first()
+        return self.institution is not None
 
     def get_form_kwargs(self):
         return {
@@ -454,17 +448,13 @@ class SupportCaseCreateView(LoginRequiredMixin, FormView):
                 actor=self.request.user, institution=self.institution, **form.cleaned_data
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Kasus dibuka."))
         return redirect("aid_distribution:supportcase_detail", pk=case.pk)
 
 
-class SupportCaseDetailView(LoginRequiredMixin, TemplateView):
+class SupportCaseDetailView(PermissionMixin, TemplateView):
     """Opening a case is audited (user, case, time, IP; never the notes)."""
 
     template_name = "aid_distribution/supportcase_detail.html"
@@ -486,13 +476,17 @@ class SupportCaseDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class SupportSessionCreateView(LoginRequiredMixin, View):
+class SupportSessionCreateView(PermissionMixin, View):
     def post(self, request, pk):
         case = selectors.support_case_get_for_user(user=request.user, pk=pk)
         form = SupportSessionForm(request.POST)
         if form.is_valid():
-            services.support_session_add(actor=request.user, case=case, **form.cleaned_data)
-            messages.success(request, _("Sesi tercatat."))
+            try:
+                services.support_session_add(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as exc:
+                _message(request, exc)
+            else:
+                messages.success(request, _("Sesi tercatat."))
         else:
             messages.error(request, _("Data sesi tidak valid."))
         return HttpResponseRedirect(reverse("aid_distribution:supportcase_detail", args=[case.pk]))

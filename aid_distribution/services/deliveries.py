@@ -86,6 +86,13 @@ def same_delivery(existing: Delivery, candidate: Delivery) -> bool:
     ) == (_coordinate(candidate.latitude), _coordinate(candidate.longitude))
 
 
+def recipient_not_member() -> ValidationError:
+    """The error of a recipient who is no member of the entitled household (the API's batch checks it early)."""
+    return ValidationError(
+        {"recipient_member": ValidationError(_("Penerima bukan anggota keluarga ini."), code="recipient_not_member")}
+    )
+
+
 def _check_can_deliver(actor, entitlement: Entitlement) -> None:
     round_ = entitlement.round
     if round_.institution_id not in member_institution_ids(actor):
@@ -115,13 +122,7 @@ def _delivery_build(
     proxy_name, proxy_relation, notes = proxy_name.strip(), proxy_relation.strip(), notes.strip()
     if recipient_member is not None:
         if recipient_member.household_id != entitlement.household_id:
-            raise ValidationError(
-                {
-                    "recipient_member": ValidationError(
-                        _("Penerima bukan anggota keluarga ini."), code="recipient_not_member"
-                    )
-                }
-            )
+            raise recipient_not_member()
         proxy_name = proxy_relation = ""
     elif not proxy_name or not proxy_relation:
         raise ValidationError(

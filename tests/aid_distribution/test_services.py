@@ -104,7 +104,11 @@ def test_round_other_institution_cannot_manage(institution_a, worker_b):
         services.entitlements_add(actor=worker_b, round_=round_, household_ids=[HouseholdFactory().pk])
     with pytest.raises(PermissionDenied):
         services.round_create(
-            actor=worker_b, institution=institution_a, name="x", period=datetime.date(2026, 1, 1), package=round_.package
+            actor=worker_b,
+            institution=institution_a,
+            name="x",
+            period=datetime.date(2026, 1, 1),
+            package=round_.package,
         )
 
 
