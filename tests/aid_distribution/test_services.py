@@ -403,3 +403,32 @@ def test_support_case_visible_only_to_assigned_counsellors(institution_a, instit
         "aid_distribution.SupportCase",
         str(case.pk),
     )
+
+
+def test_round_update_changes_editable_fields_before_approval_only(institution_a, institution_b, worker_a, worker_b):
+    round_ = DistributionRoundFactory(institution=institution_a, name="Lama")
+    updated = services.round_update(
+        actor=worker_a, round_=round_, data={"name": "Baru", "period": datetime.date(2026, 9, 17)}
+    )
+    assert (updated.name, updated.period) == ("Baru", datetime.date(2026, 9, 1))
+    with pytest.raises(PermissionDenied):
+        services.round_update(actor=worker_b, round_=round_, data={"name": "Orang lain"})
+    with pytest.raises(PermissionDenied):  # moving it to an institution the worker does not work for
+        services.round_update(actor=worker_a, round_=round_, data={"institution": institution_b})
+    round_.refresh_from_db()
+    assert round_.name == "Baru"
+    approved = DistributionRoundFactory(institution=institution_a, status=RoundStatus.APPROVED, name="Disetujui")
+    with pytest.raises(ValidationError) as err:
+        services.round_update(actor=worker_a, round_=approved, data={"name": "Terlambat"})
+    assert err.value.code == "round_locked"
+    approved.refresh_from_db()
+    assert approved.name == "Disetujui"
+
+
+def test_support_case_log_view_refuses_who_is_not_an_assigned_counsellor(institution_a):
+    counsellor = worker_of(institution_a, username="konselor.a", counsellor=True)
+    colleague = worker_of(institution_a, username="konselor.a2", counsellor=True)
+    case = _open(counsellor, institution_a, _child(12))
+    with pytest.raises(PermissionDenied):
+        services.support_case_log_view(actor=colleague, case=case, ip="10.0.0.6")
+    assert not AuditEvent.objects.filter(object_id=str(case.pk)).exists()
