@@ -20,6 +20,7 @@ from aid_distribution.models import (
     InstitutionKind,
     InstitutionMembership,
     PackageItem,
+    RoundAction,
     RoundStatus,
     StockKind,
     SupportCase,
@@ -139,10 +140,10 @@ def _round(institution, worker, approver, name, period, package, households):
 
 def _advance(round_, worker, approver, target):
     steps = [
-        ("submit", worker, RoundStatus.SUBMITTED),
-        ("approve", approver, RoundStatus.APPROVED),
-        ("start", worker, RoundStatus.DISTRIBUTING),
-        ("close", worker, RoundStatus.CLOSED),
+        (RoundAction.SUBMIT, worker, RoundStatus.SUBMITTED),
+        (RoundAction.APPROVE, approver, RoundStatus.APPROVED),
+        (RoundAction.START, worker, RoundStatus.DISTRIBUTING),
+        (RoundAction.CLOSE, worker, RoundStatus.CLOSED),
     ]
     order = [RoundStatus.DRAFT] + [reached for _a, _u, reached in steps]
     for action, actor, reached in steps:

@@ -229,7 +229,7 @@ class DistributionRound(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(period__day=1), name="aid_round_period_first_of_month"),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted"]) | Q(approved_by__isnull=False),
+                condition=Q(status__in=[RoundStatus.DRAFT, RoundStatus.SUBMITTED]) | Q(approved_by__isnull=False),
                 name="aid_round_approved_has_approver",
             ),
         ]
@@ -241,6 +241,10 @@ class DistributionRound(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RoundStatus.CLOSED
 
 
 class EntitlementQuerySet(ScopedQuerySet):
@@ -419,10 +423,10 @@ class StockMovement(models.Model):
         verbose_name_plural = _("mutasi stok")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="received") | Q(quantity__gt=0), name="aid_stock_received_positive"
+                condition=~Q(kind=StockKind.RECEIVED) | Q(quantity__gt=0), name="aid_stock_received_positive"
             ),
             models.CheckConstraint(
-                condition=~Q(kind="adjustment") | (~Q(quantity=0) & ~Q(reason="")),
+                condition=~Q(kind=StockKind.ADJUSTMENT) | (~Q(quantity=0) & ~Q(reason="")),
                 name="aid_stock_adjustment_has_reason",
             ),
         ]

@@ -25,6 +25,7 @@ from aid_distribution.models import (
     StockKind,
     StockMovement,
     SupportCase,
+    SupportCaseStatus,
     UndeliveredReason,
     UndeliveredVisit,
 )
@@ -442,9 +443,9 @@ def support_case_counts(*, user) -> list[dict] | None:
     return list(
         SupportCase.objects.values("institution__name")
         .annotate(
-            open=Count("pk", filter=Q(status="open")),
-            referred=Count("pk", filter=Q(status="referred")),
-            closed=Count("pk", filter=Q(status="closed")),
+            open=Count("pk", filter=Q(status=SupportCaseStatus.OPEN)),
+            referred=Count("pk", filter=Q(status=SupportCaseStatus.REFERRED)),
+            closed=Count("pk", filter=Q(status=SupportCaseStatus.CLOSED)),
             total=Count("pk"),
         )
         .order_by("institution__name")

@@ -149,7 +149,7 @@ def bench_users() -> dict:
     from accounts import services as account_services
     from accounts.models import Role, User
     from accounts.tokens import device_token_issue
-    from aid_distribution.models import Institution, InstitutionMembership
+    from aid_distribution.models import Institution, InstitutionKind, InstitutionMembership
 
     def user(username, role):
         return User.objects.filter(username=username).first() or account_services.user_create(
@@ -160,7 +160,7 @@ def bench_users() -> dict:
     worker = user("bench.muat.petugas", Role.PETUGAS_LEMBAGA)
     head = user("bench.muat.pimpinan", Role.PIMPINAN)
     institution, _ = Institution.objects.get_or_create(
-        name="LKS Uji Muat", defaults={"kind": "lks", "address": "Jl. Uji Muat, Kertapati"}
+        name="LKS Uji Muat", defaults={"kind": InstitutionKind.LKS, "address": "Jl. Uji Muat, Kertapati"}
     )
     InstitutionMembership.objects.get_or_create(user=worker, institution=institution)
     _token, key = device_token_issue(user=worker, name=f"HP uji muat {time.strftime('%Y%m%d-%H%M%S')}")
