@@ -262,6 +262,14 @@ class TargetCriteria:
     exclude_served_elsewhere: bool = True
 
 
+def households_without_aid_consent(*, household_ids) -> set[int]:
+    """Households whose consent for aid delivery is withdrawn (`services.entitlements_add` refuses them)."""
+    from beneficiaries.choices import ConsentPurpose
+    from beneficiaries.selectors import households_lacking_consent
+
+    return households_lacking_consent(household_ids=household_ids, purpose=ConsentPurpose.AID)
+
+
 def target_households(*, round_: DistributionRound, criteria: TargetCriteria):
     """Active households matching the criteria, within the kelurahan the institution serves.
 

@@ -152,7 +152,12 @@ class RoundTargetView(AidView, TemplateView):
                 exclude_served_elsewhere=data["exclude_served_elsewhere"],
             )
             candidates = list(selectors.target_households(round_=round_, criteria=criteria)[: self.PREVIEW_LIMIT])
-        context.update(round=round_, form=form, candidates=candidates, limit=self.PREVIEW_LIMIT)
+        lacking_consent = (
+            selectors.households_without_aid_consent(household_ids=[h.pk for h in candidates]) if candidates else set()
+        )
+        context.update(
+            round=round_, form=form, candidates=candidates, lacking_consent=lacking_consent, limit=self.PREVIEW_LIMIT
+        )
         return context
 
     def post(self, request, pk):
@@ -162,8 +167,8 @@ class RoundTargetView(AidView, TemplateView):
             added = services.entitlements_add(actor=request.user, round_=round_, household_ids=ids)
         except ValidationError as exc:
             _message(request, exc)
-        else:
-            messages.success(request, _("%(n)s keluarga ditambahkan sebagai penerima.") % {"n": added})
+            return redirect(request.get_full_path())  # back to the same criteria, nothing was added
+        messages.success(request, _("%(n)s keluarga ditambahkan sebagai penerima.") % {"n": added})
         return redirect("aid_distribution:round_households", pk=round_.pk)
 
 

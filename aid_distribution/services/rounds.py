@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,9 +91,47 @@ def entitlements_add(*, actor, round_: DistributionRound, household_ids) -> int:
     existing = set(
         Entitlement.objects.filter(round=round_, household_id__in=ids).values_list("household_id", flat=True)
     )
-    new = [Entitlement(round=round_, household_id=pk, added_by=actor) for pk in ids if pk not in existing]
+    new_ids = [pk for pk in ids if pk not in existing]
+    _require_aid_consent(new_ids)
+    new = [Entitlement(round=round_, household_id=pk, added_by=actor) for pk in new_ids]
     Entitlement.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     return len(new)
+
+
+#: How many households a refusal names; the rest are counted.
+NAMED_IN_REFUSAL = 10
+
+
+def _require_aid_consent(household_ids: list[int]) -> None:
+    """Aid delivery by institutions rests on the family's consent (privacy notice, core.privacy): a household
+    whose consent for `ConsentPurpose.AID` is withdrawn is no recipient. All or nothing: the worker unticks
+    those named and saves again."""
+    from beneficiaries.choices import ConsentPurpose, Relationship
+    from beneficiaries.models import Household, Member
+    from beneficiaries.selectors import households_lacking_consent
+
+    lacking = households_lacking_consent(household_ids=household_ids, purpose=ConsentPurpose.AID)
+    if not lacking:
+        return
+    head = Member.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD, is_active=True)
+    rows = (
+        Household.objects.filter(pk__in=lacking)
+        .annotate(head_name=Subquery(head.order_by("pk").values("full_name")[:1]))
+        .order_by("head_name", "pk")
+        .values_list("head_name", "address")
+    )
+    named = [f"{name} ({address})" if name else address for name, address in rows[:NAMED_IN_REFUSAL]]
+    households = ", ".join(named)
+    if len(lacking) > len(named):
+        households += " " + _("dan %(count)s keluarga lainnya") % {"count": len(lacking) - len(named)}
+    raise ValidationError(
+        _(
+            "%(count)s keluarga sudah menarik persetujuan untuk penyaluran bantuan lembaga sosial, sehingga tidak "
+            "dapat ditambahkan sebagai penerima: %(households)s. Hapus centang keluarga tersebut, lalu simpan lagi."
+        )
+        % {"count": len(lacking), "households": households},
+        code="aid_consent_withdrawn",
+    )
 
 
 @transaction.atomic
