@@ -1,7 +1,8 @@
 """The one shape of every API error (docs/conventions.md, "API errors").
 
 `REST_FRAMEWORK["EXCEPTION_HANDLER"]` points here. Views and viewsets let services raise; nothing maps errors by
-hand. Every error body is
+hand. `error_body(exc)` is the one builder of the body (the handler uses it, and so does a view that answers many
+items at once, per item); `ErrorSerializer` describes it in the OpenAPI schema. Every error body is
 
     {"code": "<stable machine code>", "detail": "<Indonesian sentence>", "fields": {"<field>": ["<message>", …]}}
 
