@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from aid_distribution.filters import CardLookupFilter, EntitlementFilter, RoundFilter
 from aid_distribution.models import (
     Delivery,
     DistributionRound,
@@ -24,6 +25,7 @@ from aid_distribution.models import (
     StockKind,
     StockMovement,
     SupportCase,
+    SupportCaseStatus,
     UndeliveredReason,
     UndeliveredVisit,
 )
@@ -52,18 +54,22 @@ def institutions_for_user(*, user):
     return Institution.objects.visible_to(user).filter(is_active=True).order_by("name")
 
 
-def round_list_for_user(*, user, status: str | None = None):
-    rounds = (
+def round_list_for_user(*, user):
+    # Ordered here: Meta.ordering is not applied to a query with aggregates, and the list is paged.
+    return (
         DistributionRound.objects.visible_to(user)
         .select_related("institution", "package")
         .annotate(
             entitled=Count("entitlements", distinct=True),
             delivered=Count("entitlements__delivery", distinct=True),
         )
+        .order_by("-period", "institution__name", "name", "pk")
     )
-    if status:
-        rounds = rounds.filter(status=status)
-    return rounds
+
+
+def round_filterset(*, user, data) -> RoundFilter:
+    """The round list filtered by the page's GET parameters (`filters.RoundFilter`)."""
+    return RoundFilter(data, queryset=round_list_for_user(user=user))
 
 
 def round_get_for_user(*, user, pk: int) -> DistributionRound:
@@ -89,25 +95,23 @@ def _head(field: str):
     )
 
 
-def entitlements_for_round(*, user, round_: DistributionRound, search: str = ""):
+def entitlements_for_round(*, user, round_: DistributionRound):
     """Entitled households with head name and NIK (mask it when shown), RT/RW and the delivery if any.
 
     One query whatever the number of rows (quality.md P1): head fields are subqueries, the delivery a join.
     """
-    rows = (
+    return (
         Entitlement.objects.visible_to(user)
         .filter(round=round_)
         .select_related("household__rt", "household__kelurahan", "delivery__recorded_by")
         .annotate(head_name=_head("full_name"), head_nik=_head("nik"))
         .order_by("household__kelurahan__name", "household__rt__number", "household__address", "pk")
     )
-    if search:
-        term = search.strip()
-        rows = rows.filter(
-            Q(household__address__icontains=term)
-            | Q(household__members__full_name__icontains=term, household__members__is_active=True)
-        ).distinct()
-    return rows
+
+
+def entitlement_filterset(*, user, round_: DistributionRound, data) -> EntitlementFilter:
+    """The worker's page of a round filtered by its search (`filters.EntitlementFilter`)."""
+    return EntitlementFilter(data, queryset=entitlements_for_round(user=user, round_=round_))
 
 
 def entitlement_get_for_user(*, user, pk: int, round_id: int | None = None) -> Entitlement:
@@ -117,12 +121,13 @@ def entitlement_get_for_user(*, user, pk: int, round_id: int | None = None) -> E
     return get_object_or_404(qs, pk=pk)
 
 
-def entitlement_by_card_token(*, user, round_: DistributionRound, token: str) -> Entitlement:
-    """The household card's QR holds only `card_token`; found only within the worker's visible round."""
-    token = (token or "").strip()
-    if not token:
+def entitlement_by_card_token(*, user, round_: DistributionRound, data) -> Entitlement:
+    """The household card's QR holds only `card_token` (`filters.CardLookupFilter`'s `token`); found only within
+    the worker's visible round. No token, or another round's, is a 404."""
+    filterset = CardLookupFilter(data, queryset=Entitlement.objects.visible_to(user).filter(round=round_))
+    if not filterset.is_valid():
         raise Http404
-    return get_object_or_404(Entitlement.objects.visible_to(user).filter(round=round_), household__card_token=token)
+    return get_object_or_404(filterset.qs)
 
 
 def members_of_household(*, household_id: int):
@@ -255,6 +260,14 @@ class TargetCriteria:
     has_disabled: bool = False
     has_under_five: bool = False
     exclude_served_elsewhere: bool = True
+
+
+def households_without_aid_consent(*, household_ids) -> set[int]:
+    """Households whose consent for aid delivery is withdrawn (`services.entitlements_add` refuses them)."""
+    from beneficiaries.choices import ConsentPurpose
+    from beneficiaries.selectors import households_lacking_consent
+
+    return households_lacking_consent(household_ids=household_ids, purpose=ConsentPurpose.AID)
 
 
 def target_households(*, round_: DistributionRound, criteria: TargetCriteria):
@@ -438,9 +451,9 @@ def support_case_counts(*, user) -> list[dict] | None:
     return list(
         SupportCase.objects.values("institution__name")
         .annotate(
-            open=Count("pk", filter=Q(status="open")),
-            referred=Count("pk", filter=Q(status="referred")),
-            closed=Count("pk", filter=Q(status="closed")),
+            open=Count("pk", filter=Q(status=SupportCaseStatus.OPEN)),
+            referred=Count("pk", filter=Q(status=SupportCaseStatus.REFERRED)),
+            closed=Count("pk", filter=Q(status=SupportCaseStatus.CLOSED)),
             total=Count("pk"),
         )
         .order_by("institution__name")

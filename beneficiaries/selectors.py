@@ -310,3 +310,19 @@ def kelurahan_counts(*, user, model) -> dict | None:
         qs = Member.objects.visible_to(user).active().values("household__kelurahan_id")
         key = "household__kelurahan_id"
     return {row[key]: row["n"] for row in qs.annotate(n=Count("id"))}
+
+
+def households_lacking_consent(*, household_ids, purpose) -> set[int]:
+    """The households among `household_ids` whose consent for `purpose` is withdrawn: their latest consent record
+    for the purpose (by consented_on, then pk) has withdrawn_on. A household with no record for the purpose is
+    not lacking (its processing rests on another basis of the privacy notice); a later active record restores it.
+    """
+    from beneficiaries.models import Consent
+
+    latest = (
+        Consent.objects.filter(household_id__in=list(household_ids), purpose=purpose)
+        .order_by("household_id", "-consented_on", "-pk")
+        .distinct("household_id")
+        .values_list("household_id", "withdrawn_on")
+    )
+    return {household_id for household_id, withdrawn_on in latest if withdrawn_on is not None}

@@ -331,7 +331,7 @@ def test_household_delivered_by_another_worker_shows_who_and_when(
     # Meanwhile a colleague with signal hands over the first household's package.
     head = first.household.members.get(relationship=1)
     services.delivery_record(
-        user=worker_two,
+        actor=worker_two,
         entitlement=first,
         client_uuid=uuid.uuid4(),
         delivered_at=timezone.now(),

@@ -140,7 +140,7 @@ def _delivery(world):
 
     round_ = _round(world)
     return services.delivery_record(
-        user=world["worker_a"],
+        actor=world["worker_a"],
         entitlement=round_.entitlements.first(),
         client_uuid=uuid.uuid4(),
         proxy_name="Bu Rina",

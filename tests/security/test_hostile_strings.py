@@ -307,7 +307,7 @@ def test_hostile_aid_text_is_escaped_and_printed_in_the_handover_record(
     package = AidPackageFactory(name=f"{package_name} {n}")
     worker = worker_of(institution, username=f"petugas.hs{n}", counsellor=True)
     round_ = aid.round_create(
-        user=worker,
+        actor=worker,
         institution=institution,
         name=round_name,
         period=timezone.localdate().replace(day=1),
@@ -324,20 +324,20 @@ def test_hostile_aid_text_is_escaped_and_printed_in_the_handover_record(
         birth_date=datetime.date(2014, 3, 3),
         relationship=choices.Relationship.CHILD,
     )
-    aid.entitlements_add(user=worker, round_=round_, household_ids=[household.pk])
+    aid.entitlements_add(actor=worker, round_=round_, household_ids=[household.pk])
     for action, actor in (("submit", worker), ("approve", user_kecamatan), ("start", worker)):
-        round_ = aid.round_transition(user=actor, round_=round_, action=action)
+        round_ = aid.round_transition(actor=actor, round_=round_, action=action)
     aid.delivery_record(
-        user=worker,
+        actor=worker,
         entitlement=Entitlement.objects.get(round=round_),
         client_uuid=uuid.uuid4(),
         proxy_name=notes[:150],
         proxy_relation="tetangga",
         notes=notes,
     )
-    round_ = aid.round_transition(user=worker, round_=round_, action="close")
+    round_ = aid.round_transition(actor=worker, round_=round_, action="close")
     case = aid.support_case_open(
-        user=worker,
+        actor=worker,
         institution=institution,
         member=child,
         opened_on=timezone.localdate(),
@@ -346,7 +346,7 @@ def test_hostile_aid_text_is_escaped_and_printed_in_the_handover_record(
         consent_on=timezone.localdate(),
     )
     session = aid.support_session_add(
-        user=worker, case=case, held_on=timezone.localdate(), kind="konseling", notes=notes
+        actor=worker, case=case, held_on=timezone.localdate(), kind="konseling", notes=notes
     )
     institution.refresh_from_db()
     package.refresh_from_db()
@@ -464,7 +464,7 @@ def test_hostile_institution_name_in_report_files_is_neutralised_and_printed(
     institution = InstitutionFactory(name=f"{institution_name} {n}")
     worker = worker_of(institution, username=f"petugas.lap{n}")
     round_ = aid.round_create(
-        user=worker, institution=institution, name="Sembako", period=month, package=AidPackageFactory()
+        actor=worker, institution=institution, name="Sembako", period=month, package=AidPackageFactory()
     )
     household = Household.objects.create(
         kk_number=make_kk(n), kelurahan=keramasan, rt=RTFactory(kelurahan=keramasan, number=1, rw=1), address="Jl. C"
