@@ -310,3 +310,32 @@ def kelurahan_counts(*, user, model) -> dict | None:
         qs = Member.objects.visible_to(user).active().values("household__kelurahan_id")
         key = "household__kelurahan_id"
     return {row[key]: row["n"] for row in qs.annotate(n=Count("id"))}
+
+
+def households_lacking_consent(*, household_ids, purpose) -> set[int]:
+    """The ids among `household_ids` whose consent for `purpose` (choices.ConsentPurpose) is withdrawn.
+
+    A household lacks the consent when it has a consent record for the purpose that is withdrawn and no later
+    active one (an active record given on or after the latest withdrawal). A household with no record for the
+    purpose does not lack it: the purposes rest on the kecamatan's public task (core.privacy), the consent
+    record is what the family may withdraw. One query, whatever the number of ids.
+    """
+    from django.db.models import F, Max, Q
+
+    from beneficiaries.models import Consent
+
+    ids = {int(pk) for pk in household_ids}
+    if not ids:
+        return set()
+    rows = (
+        Consent.objects.filter(household_id__in=ids, purpose=purpose)
+        .values("household_id")
+        .annotate(
+            last_withdrawn=Max("withdrawn_on"),
+            last_active=Max("consented_on", filter=Q(withdrawn_on__isnull=True)),
+        )
+        .filter(last_withdrawn__isnull=False)
+        .filter(Q(last_active__isnull=True) | Q(last_active__lt=F("last_withdrawn")))
+        .values_list("household_id", flat=True)
+    )
+    return set(rows)

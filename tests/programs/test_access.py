@@ -55,11 +55,11 @@ def test_every_programs_url_with_an_id_is_in_the_matrix():
 def world(running_cohort, keramasan):
     member = MemberFactory(household=HouseholdFactory(kelurahan=keramasan), female=True, full_name=NAME)
     enrollment = enroll(running_cohort, member)
-    services.cohort_transition(cohort=running_cohort, action="start")
+    services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     enrollment = Enrollment.objects.get(pk=enrollment.pk)
     for session in running_cohort.sessions.filter(held_on__lte=datetime.date.today()):
-        services.attendance_record(session=session, present_ids=[enrollment.pk], enrollments=[enrollment])
-    enrollment = services.enrollment_complete(enrollment=enrollment)
+        services.attendance_record(actor=None, session=session, present_ids=[enrollment.pk])
+    enrollment = services.enrollment_transition(actor=None, enrollment=enrollment, action="complete")
     enterprise = GroupEnterprise.objects.create(
         name="Kelompok Jahit Keramasan",
         kelurahan=keramasan,
