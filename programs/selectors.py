@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from beneficiaries.choices import Sex
 from beneficiaries.models import Member
 from programs import eligibility
 from programs.models import (
@@ -282,8 +283,8 @@ def dashboard(*, user, program: Program | None = None, cohort: Cohort | None = N
     by_kelurahan = list(
         enrollments.values("member__household__kelurahan__name")
         .annotate(
-            male=Count("pk", filter=Q(member__sex=1)),
-            female=Count("pk", filter=Q(member__sex=2)),
+            male=Count("pk", filter=Q(member__sex=Sex.MALE)),
+            female=Count("pk", filter=Q(member__sex=Sex.FEMALE)),
         )
         .order_by("member__household__kelurahan__name")
     )

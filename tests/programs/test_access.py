@@ -9,7 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from programs import services
-from programs.models import Enrollment, GroupEnterprise, GroupMembership
+from programs.models import Enrollment, EnrollmentStatus, GroupEnterprise, GroupMembership
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.programs.conftest import enroll
 
@@ -101,7 +101,7 @@ def test_other_kelurahan_sees_no_personal_data(client_for, user_kelurahan_other,
         response = _call(client, name, world)
         assert response.status_code == expected, (name, response.status_code)
         assert NAME not in response.content.decode(), name
-    assert Enrollment.objects.get(pk=world["enrollment"].pk).status == "lulus"
+    assert Enrollment.objects.get(pk=world["enrollment"].pk).status == EnrollmentStatus.COMPLETED
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from programs import selectors, services
-from programs.models import Enrollment
+from programs.models import Enrollment, EnrollmentStatus
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.programs.conftest import enroll
 
@@ -29,7 +29,7 @@ def finished(running_cohort, keramasan, kemang_agung):
     services.attendance_record(actor=None, session=s2, present_ids=ids[:3])  # 7 of 8 present
     services.cohort_complete_all(actor=None, cohort=running_cohort)
     for enrollment, (business, before, after) in zip(
-        Enrollment.objects.filter(status="lulus").order_by("pk"),
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).order_by("pk"),
         [(True, 0, 1_000_000), (False, 200_000, 300_000), (True, 500_000, 800_000)],
         strict=True,
     ):

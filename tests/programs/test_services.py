@@ -28,7 +28,14 @@ def test_cohort_create_new_cohort_always_starts_as_draft():
     cohort = services.cohort_create(
         actor=None,
         program=program,
-        data={"number": 1, "starts_on": today, "ends_on": today, "venue": "Aula", "capacity": 5, "status": "selesai"},
+        data={
+            "number": 1,
+            "starts_on": today,
+            "ends_on": today,
+            "venue": "Aula",
+            "capacity": 5,
+            "status": CohortStatus.FINISHED,
+        },
     )
     assert cohort.status == CohortStatus.DRAFT
 
