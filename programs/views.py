@@ -42,7 +42,8 @@ from programs.models import (
 
 
 def _flash_errors(request, error: ValidationError) -> None:
-    """A service's refusal on a page that redirects (buttons without a form to re-show): one message each."""
+    """A service's refusal where there is no form of the service's fields to put it on (buttons, the rule
+    builder's formset): one message each, above the page."""
     for message in error.messages:
         messages.error(request, message)
 
@@ -225,8 +226,7 @@ class CohortRuleView(PermissionMixin, View):
             try:
                 services.cohort_update(actor=request.user, cohort=cohort, data={"eligibility_rule": rule})
             except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                _flash_errors(request, error)
             else:
                 messages.success(request, _("Aturan kelayakan disimpan."))
                 return redirect("programs:cohort_detail", pk=pk)
