@@ -7,12 +7,12 @@ sync; a household delivered by another worker meanwhile; a batch whose answer is
 import io
 import json
 import re
-import time
 import uuid
 
 import pytest
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from accounts.models import DeviceToken
@@ -103,16 +103,29 @@ def wait_photos_pending(page, n: int) -> None:
     )
 
 
+# wait_for_function does not await a promise: each poll starts an IndexedDB read (unless one is running) and
+# judges the last one that finished.
+RECORDS_ALL_IN_STATUS = f"""(status) => {{
+  if (!window.__readingRecords) {{
+    window.__readingRecords = ({READ_RECORDS})().then((rows) => {{
+      window.__lastRecords = rows;
+      window.__readingRecords = null;
+    }});
+  }}
+  const rows = window.__lastRecords;
+  return rows && rows.length && rows.every((r) => r.status === status) ? rows : false;
+}}"""
+
+
 def wait_records(page, status: str, timeout_s: float = 20) -> list[dict]:
-    """Polls the device's queue until every record has `status` (the count alone may already be 0)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        records = page.evaluate(READ_RECORDS)
-        if records and all(r["status"] == status for r in records):
-            return records
-        if time.monotonic() > deadline:
-            raise AssertionError(records)
-        page.wait_for_timeout(200)
+    """Waits until every record on the device's queue has `status` (the count alone may already be 0)."""
+    page.evaluate("() => { window.__lastRecords = null; }")
+    try:
+        return page.wait_for_function(
+            RECORDS_ALL_IN_STATUS, arg=status, polling=200, timeout=timeout_s * 1000
+        ).json_value()
+    except PlaywrightTimeoutError:
+        raise AssertionError(page.evaluate(READ_RECORDS)) from None
 
 
 def open_app(page, live_server) -> None:
