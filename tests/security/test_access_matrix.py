@@ -305,7 +305,7 @@ def _client(user, *, api: bool):
     if api:
         client = APIClient()
         if user is not None:
-            _token, key = device_token_issue(user=user, name="matriks")
+            _token, key = device_token_issue(actor=user, name="matriks")
             client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
     client = Client()
