@@ -68,6 +68,7 @@ def _worker(username: str) -> User:
         from accounts.demo import DEMO_PASSWORD
 
         user = account_services.user_create(
+            actor=None,
             username=username,
             password=DEMO_PASSWORD,
             role=Role.PETUGAS_LEMBAGA,

@@ -153,7 +153,7 @@ def bench_users() -> dict:
 
     def user(username, role):
         return User.objects.filter(username=username).first() or account_services.user_create(
-            username=username, password=None, role=role, first_name="Uji", last_name="Muat"
+            actor=None, username=username, password=None, role=role, first_name="Uji", last_name="Muat"
         )
 
     staff = user("bench.muat.kecamatan", Role.STAF_KECAMATAN)
@@ -163,7 +163,7 @@ def bench_users() -> dict:
         name="LKS Uji Muat", defaults={"kind": InstitutionKind.LKS, "address": "Jl. Uji Muat, Kertapati"}
     )
     InstitutionMembership.objects.get_or_create(user=worker, institution=institution)
-    _token, key = device_token_issue(user=worker, name=f"HP uji muat {time.strftime('%Y%m%d-%H%M%S')}")
+    _token, key = device_token_issue(actor=worker, name=f"HP uji muat {time.strftime('%Y%m%d-%H%M%S')}")
     return {"staff": staff, "worker": worker, "head": head, "worker_token": key}
 
 

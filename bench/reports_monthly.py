@@ -191,7 +191,7 @@ def measure_dashboard(requests: int = 60) -> None:
     services.dashboard_refresh()
     log(f"hitung ulang agregat dasbor: {time.perf_counter() - started:.1f} s")
     user = User.objects.filter(username="bench.pimpinan").first() or account_services.user_create(
-        username="bench.pimpinan", role=Role.PIMPINAN, password=PASSWORD
+        actor=None, username="bench.pimpinan", role=Role.PIMPINAN, password=PASSWORD
     )
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)

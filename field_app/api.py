@@ -51,7 +51,7 @@ class LogoutAPIView(APIView):
     @extend_schema(request=None, responses={204: None}, summary="Cabut token perangkat ini")
     def post(self, request):
         if isinstance(request.auth, DeviceToken):
-            device_token_revoke(token=request.auth)
+            device_token_revoke(actor=request.user, token=request.auth)
         return Response(status=204)
 
 

@@ -28,7 +28,7 @@ def jpeg(name="foto.jpg", color=(200, 120, 40)) -> SimpleUploadedFile:
 
 
 def token_client(user) -> APIClient:
-    _token, key = device_token_issue(user=user, name="HP uji")
+    _token, key = device_token_issue(actor=user, name="HP uji")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

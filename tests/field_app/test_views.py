@@ -99,7 +99,7 @@ def test_service_worker_changes_when_the_shell_changes(client, monkeypatch):
 
 
 def _api(user):
-    _token, key = device_token_issue(user=user, name="HP uji")
+    _token, key = device_token_issue(actor=user, name="HP uji")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return api, key
