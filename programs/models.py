@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries.models import Member
 from core import history
@@ -242,7 +243,8 @@ class EnrollmentStatus(models.TextChoices):
     COMPLETED = "lulus", _("Lulus")
     NOT_COMPLETED = "tidak_lulus", _("Tidak lulus")
     DROPPED = "keluar", _("Keluar")
-    CANCELLED = "batal", _("Batal")
+    # "Batal" is also the Cancel button; the status is "Cancelled" in English.
+    CANCELLED = "batal", pgettext_lazy("status", "Batal")
 
 
 #: Statuses that hold a seat of the cohort's capacity.
