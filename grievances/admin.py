@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from grievances import services
@@ -115,7 +115,7 @@ class GrievanceAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         target = data.get("to_status")
         if target and target != obj.status:
-            services.grievance_change_status(
+            services.grievance_transition(
                 actor=request.user, grievance=obj, to_status=target, answer=data.get("answer_input", "")
             )
 
@@ -161,6 +161,8 @@ class ChangeRequestAdmin(admin.ModelAdmin):
                 decide(change_request)
             except ValidationError as exc:
                 self.message_user(request, f"#{change_request.pk}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied as exc:
+                self.message_user(request, f"#{change_request.pk}: {exc}", messages.ERROR)
             else:
                 done += 1
         if done:

@@ -40,9 +40,9 @@ class GrievancesConfig(AppConfig):
         from beneficiaries import merging as registry_merging
         from beneficiaries import retention as registry_retention
         from core import navigation, panels, retention, stats
-        from grievances import merging, selectors, services
+        from grievances import selectors, services
 
-        registry_merging.register_member_handler("grievances.members", merging.move_member)
+        registry_merging.register_member_handler("grievances.members", services.move_member)
         retention.register_handler(key="grievance_closed", run=services.grievances_anonymise_expired)
         registry_retention.register_follow_on("grievances.requests", services.registry_copies_anonymise)
 

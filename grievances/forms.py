@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Household, Member
 from core.models import RT, Kelurahan
-from grievances import changes, services
+from grievances import changes, selectors, services
 from grievances.models import (
     CLOSED_STATUSES,
     Category,
@@ -111,7 +111,7 @@ class GrievanceForm(forms.Form):
         else:
             del self.fields["member"]
         if user.has_perm(services.CHANGE_PERMISSION):
-            self.fields["assigned_to"].queryset = services.assignable_users()
+            self.fields["assigned_to"].queryset = selectors.assignable_users()
         else:
             del self.fields["assigned_to"]
 
@@ -129,7 +129,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, kelurahan_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = services.assignable_users(kelurahan_id=kelurahan_id)
+        self.fields["assignee"].queryset = selectors.assignable_users(kelurahan_id=kelurahan_id)
         self.helper = _helper()
 
 
@@ -196,7 +196,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = services.assignable_users()
+        self.fields["assignee"].queryset = selectors.assignable_users()
 
     def clean(self):
         cleaned = super().clean()

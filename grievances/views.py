@@ -13,10 +13,10 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from beneficiaries import selectors as registry
-from core.audit import audit_event
+from core.audit import audit_event, client_ip
 from core.forms import add_service_error
 from core.models import AuditAction
-from grievances import changes, forms, selectors, services, subject_requests
+from grievances import changes, forms, selectors, services
 from grievances.filters import GrievanceFilter
 from grievances.models import Category, ChangeRequestStatus, Status
 
@@ -151,7 +151,7 @@ class GrievanceStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
         form = forms.StatusForm(request.POST, grievance=grievance)
         if form.is_valid():
             try:
-                services.grievance_change_status(
+                services.grievance_transition(
                     actor=request.user,
                     grievance=grievance,
                     to_status=form.cleaned_data["to_status"],
@@ -188,7 +188,7 @@ class GrievanceBulkView(LoginRequiredMixin, PermissionRequiredMixin, View):
             if data["action"] == form.ACTION_ASSIGN:
                 result = services.grievances_bulk_assign(actor=request.user, ids=data["ids"], assignee=data["assignee"])
             else:
-                result = services.grievances_bulk_change_status(
+                result = services.grievances_bulk_transition(
                     actor=request.user, ids=data["ids"], to_status=data["to_status"], answer=data["answer"]
                 )
         except ValidationError as exc:
@@ -424,7 +424,7 @@ class SubjectRequestListView(LoginRequiredMixin, PermissionRequiredMixin, Templa
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(subject_requests.subject_request_list(user=self.request.user), PAGE_SIZE).get_page(
+        page = Paginator(selectors.subject_request_list(user=self.request.user), PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
         context.update(page_obj=page, requests=page.object_list)
@@ -451,8 +451,9 @@ class SubjectRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, Form
 
     def form_valid(self, form):
         try:
-            obj = subject_requests.subject_request_create(
-                request=self.request,
+            obj = services.subject_request_create(
+                actor=self.request.user,
+                ip=client_ip(self.request),
                 kind=form.cleaned_data["kind"],
                 requester_name=form.cleaned_data["requester_name"],
                 requester_contact=form.cleaned_data["requester_contact"],
@@ -474,7 +475,7 @@ class SubjectRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, Form
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.object = subject_requests.subject_request_get_for_user(user=request.user, pk=kwargs["pk"])
+            self.object = selectors.subject_request_get_for_user(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -491,10 +492,11 @@ class SubjectRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, Form
         if not self.request.user.has_perm("grievances.change_subjectrequest"):
             raise Http404
         try:
-            subject_requests.subject_request_update(
-                request=self.request,
+            services.subject_request_transition(
+                actor=self.request.user,
+                ip=client_ip(self.request),
                 subject_request=self.object,
-                status=form.cleaned_data["status"],
+                to_status=form.cleaned_data["status"],
                 response=form.cleaned_data["response"],
             )
         except ValidationError as exc:

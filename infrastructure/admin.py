@@ -125,11 +125,9 @@ class InfrastructureProjectAdmin(admin.ModelAdmin):
         fields = {name: data[name] for name in services.EDITABLE_FIELDS if name in data}
         if change:
             project = services.project_update(
-                project=obj,
                 actor=request.user,
-                kelurahan_served=list(data["kelurahan_served"]),
-                rts=list(data.get("rts") or []),
-                **fields,
+                project=obj,
+                data={**fields, "kelurahan_served": list(data["kelurahan_served"]), "rts": list(data.get("rts") or [])},
             )
         else:
             project = services.project_create(
@@ -140,7 +138,7 @@ class InfrastructureProjectAdmin(admin.ModelAdmin):
             )
         target = data.get("to_status")
         if target and target != project.status:
-            project = services.project_change_status(
+            project = services.project_transition(
                 project=project,
                 actor=request.user,
                 to_status=target,

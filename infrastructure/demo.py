@@ -142,10 +142,10 @@ def _walk(project, target, start: dt.date, reports, *, halt_reason="") -> Infras
     if target == ProjectStatus.USULAN:
         return project
     if target == ProjectStatus.DIHENTIKAN:
-        project = services.project_change_status(
+        project = services.project_transition(
             project=project, actor=None, to_status=ProjectStatus.DIRENCANAKAN, changed_on=start
         )
-        return services.project_change_status(
+        return services.project_transition(
             project=project,
             actor=None,
             to_status=target,
@@ -156,7 +156,7 @@ def _walk(project, target, start: dt.date, reports, *, halt_reason="") -> Infras
     for step in PATH:
         if step == ProjectStatus.SELESAI:
             day = reports[-1][0] if reports else day
-        project = services.project_change_status(project=project, actor=None, to_status=step, changed_on=day)
+        project = services.project_transition(project=project, actor=None, to_status=step, changed_on=day)
         if step == ProjectStatus.KONSTRUKSI:
             for number, (reported_on, progress, spent) in enumerate(reports, start=1):
                 services.progress_update_create(
@@ -205,9 +205,7 @@ def _seed_bridge(keramasan) -> bool:
         (ProjectStatus.KONSTRUKSI, dt.date(2025, 3, 10), "SPMK diterbitkan."),
     ]
     for status, day, note in moves:
-        project = services.project_change_status(
-            project=project, actor=None, to_status=status, changed_on=day, note=note
-        )
+        project = services.project_transition(project=project, actor=None, to_status=status, changed_on=day, note=note)
     reports = [
         (dt.date(2025, 4, 10), 12, 210_000_000, "Pondasi abutment sisi utara.", (120, 90, 60)),
         (dt.date(2025, 5, 20), 35, 610_000_000, "Pemasangan tiang dan kabel utama.", (90, 110, 130)),
@@ -225,10 +223,10 @@ def _seed_bridge(keramasan) -> bool:
             note=note,
             photos=[demo_photo(f"{BRIDGE}\n{reported_on:%d-%m-%Y} · {progress}%\n{note}", color)],
         )
-    project = services.project_change_status(
+    project = services.project_transition(
         project=project, actor=None, to_status=ProjectStatus.SELESAI, changed_on=dt.date(2025, 10, 10)
     )
-    services.project_change_status(
+    services.project_transition(
         project=project,
         actor=None,
         to_status=ProjectStatus.DISERAHTERIMAKAN,

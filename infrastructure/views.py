@@ -140,11 +140,13 @@ class ProjectUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             services.project_update(
-                project=self.project,
                 actor=self.request.user,
-                kelurahan_served=list(form.cleaned_data["kelurahan_served"]),
-                rts=list(form.cleaned_data["rts"]),
-                **form.service_fields(),
+                project=self.project,
+                data={
+                    **form.service_fields(),
+                    "kelurahan_served": list(form.cleaned_data["kelurahan_served"]),
+                    "rts": list(form.cleaned_data["rts"]),
+                },
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -178,8 +180,8 @@ class ProgressUpdateCreateView(ProjectScopedFormView):
         data = form.cleaned_data
         try:
             update = services.progress_update_create(
-                project=self.project,
                 actor=self.request.user,
+                project=self.project,
                 reported_on=data["reported_on"],
                 physical_progress=data["physical_progress"],
                 spent_cumulative=data["spent_cumulative"],
@@ -209,9 +211,9 @@ class ProjectStatusView(ProjectScopedFormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            project = services.project_change_status(
-                project=self.project,
+            project = services.project_transition(
                 actor=self.request.user,
+                project=self.project,
                 to_status=data["to_status"],
                 changed_on=data["changed_on"],
                 note=data["note"],

@@ -60,7 +60,7 @@ class ReportRunAdmin(ReadOnlyAdmin):
     def retry_runs(self, request, queryset):
         retried = 0
         for run in queryset.filter(status=RunStatus.FAILED):
-            services.report_retry(user=request.user, run=run)
+            services.report_retry(actor=request.user, run=run)
             retried += 1
         self.message_user(request, _("%(n)d laporan dimasukkan kembali ke antrean.") % {"n": retried}, messages.SUCCESS)
 

@@ -56,7 +56,7 @@ class ReportRunCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if form.is_valid():
             try:
                 run = services.report_request(
-                    user=request.user,
+                    actor=request.user,
                     report_type=form.cleaned_data["report_type"],
                     month=form.cleaned_data["month"],
                     kelurahan=form.cleaned_data["kelurahan"],
@@ -107,7 +107,7 @@ class ReportRunRetryView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def post(self, request, pk):
         run = selectors.report_get_for_user(user=request.user, pk=pk)
         try:
-            services.report_retry(user=request.user, run=run)
+            services.report_retry(actor=request.user, run=run)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -191,7 +191,7 @@ def _parse_kelurahan(raw: str | None, kelurahan_list: list[Kelurahan]) -> Kelura
 class DashboardRefreshView(LoginRequiredMixin, View):
     def post(self, request):
         try:
-            services.dashboard_refresh_request(user=request.user)
+            services.dashboard_refresh_request(actor=request.user)
         except PermissionDenied:
             raise
         messages.success(
