@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from grievances import services
 from grievances.models import ChangeRequest, Grievance, GrievanceCategorySLA, Notification, Status, SubjectRequest
 
@@ -204,15 +205,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubjectRequest)
-class SubjectRequestAdmin(admin.ModelAdmin):
+class SubjectRequestAdmin(ReadOnlyAdmin):
+    """Recorded and answered through the portal so that deadline, scope and audit events come from the service."""
+
     list_display = ["kind", "requester_name", "kelurahan", "received_at", "due_at", "status"]
     list_filter = ["kind", "status", "kelurahan"]
     search_fields = ["requester_name"]
     autocomplete_fields = ["member", "household"]
-
-    def has_add_permission(self, request):
-        # Recorded and answered through the portal so that deadline, scope and audit events come from the service.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

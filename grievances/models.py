@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core import history
+from core.access import is_signed_in
 from core.models import Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -59,10 +60,6 @@ OPEN_STATUSES = (Status.BARU, Status.DIPROSES)
 CLOSED_STATUSES = (Status.SELESAI, Status.DITOLAK)
 
 
-def _signed_in(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
-
-
 @history.track()
 class GrievanceCategorySLA(models.Model):
     """How many days a grievance of one category may stay open; a category without a row gets 14 days."""
@@ -96,7 +93,7 @@ class GrievanceQuerySet(ScopedQuerySet):
         Sensitive grievances (abuse, complaints about staff) are seen only by admins and their assignee, and an
         assignee always sees what is assigned to them.
         """
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if user.is_admin_role:
             return self.all()
@@ -273,7 +270,7 @@ class ChangeRequestQuerySet(ScopedQuerySet):
     kelurahan_lookup = "household__kelurahan"
 
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if user.role == Role.PIMPINAN and not user.is_admin_role:
             return self.none()
@@ -370,7 +367,7 @@ class ChangeRequest(TimeStampedModel):
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         return self.filter(user=user)
 

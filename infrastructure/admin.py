@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from core.forms import add_service_error
 from infrastructure import services
 from infrastructure.forms import MultipleImageField
@@ -260,15 +261,11 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectStatusChange)
-class ProjectStatusChangeAdmin(admin.ModelAdmin):
+class ProjectStatusChangeAdmin(ReadOnlyAdmin):
+    """The timeline of a project, written only by `project_create` and `project_transition`."""
+
     list_display = ["project", "changed_on", "from_status", "to_status", "changed_by"]
     list_filter = ["to_status"]
     search_fields = ["project__name", "note"]
     list_select_related = ["project", "changed_by"]
     readonly_fields = ["project", "from_status", "to_status", "changed_on", "note", "changed_by", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core import history
+from core.access import is_signed_in
 from core.models import RT, Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -89,7 +90,7 @@ class InfrastructureProjectQuerySet(ScopedQuerySet):
     kelurahan_lookup = "kelurahan_served"
 
     def visible_to(self, user):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         if not user.has_perm("infrastructure.view_infrastructureproject"):
             return self.none()

@@ -1,21 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from reports import services
 from reports.models import DashboardAggregate, ReportFile, ReportRun, RunStatus
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the report tasks: admins read them; changes go through services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReportFileInline(admin.TabularInline):

@@ -46,3 +46,15 @@ def test_admin_add_grievance_goes_through_service(client_for, user_admin, kerama
     grievance = Grievance.objects.get()
     assert grievance.submitted_by == user_admin
     assert str(grievance.due_on) == "2026-01-19"
+
+
+def test_subject_requests_are_read_only_in_admin(client_for, user_admin, keramasan):
+    from grievances.models import SubjectRequest
+
+    obj = services.subject_request_create(
+        actor=user_admin, kind="akses", requester_name="Siti", requester_contact="", detail="x", kelurahan=keramasan
+    )
+    client = client_for(user_admin)
+    assert client.get(reverse("admin:grievances_subjectrequest_change", args=[obj.pk])).status_code == 200
+    response = client.post(reverse("admin:grievances_subjectrequest_delete", args=[obj.pk]), {"post": "yes"})
+    assert response.status_code == 403 and SubjectRequest.objects.filter(pk=obj.pk).exists()

@@ -95,3 +95,13 @@ def test_admin_progress_update_follows_rules(client_for, user_admin, project_ker
     response = client.post(url, {**base, "physical_progress": "45"})
     assert response.status_code == 302
     assert ProgressUpdate.objects.filter(project=project_keramasan).count() == 2
+
+
+def test_status_timeline_is_read_only_in_admin(client_for, user_admin, keramasan):
+    from infrastructure.models import ProjectStatusChange
+
+    change = ProjectFactory(kelurahan_served=[keramasan]).status_changes.get()
+    response = client_for(user_admin).post(
+        reverse("admin:infrastructure_projectstatuschange_delete", args=[change.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403 and ProjectStatusChange.objects.filter(pk=change.pk).exists()
