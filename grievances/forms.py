@@ -147,12 +147,7 @@ class StatusForm(forms.Form):
         allowed = services.TRANSITIONS.get(grievance.status, set())
         self.fields["to_status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
         self.helper = _helper()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("to_status") in CLOSED_STATUSES and not (cleaned.get("answer") or "").strip():
-            self.add_error("answer", _("Jawaban tertulis wajib diisi untuk menutup pengaduan."))
-        return cleaned
+        # "Closing needs a written answer" is the service's rule; its error lands on `answer` (add_service_error).
 
 
 class IdListField(forms.Field):

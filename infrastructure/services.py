@@ -420,6 +420,25 @@ def progress_update_create(
     return update
 
 
+#: A recorded report is evidence: afterwards only its note may be corrected.
+PROGRESS_EDITABLE_FIELDS = ("note",)
+
+
+@transaction.atomic
+def progress_update_update(*, actor, update: ProgressUpdate, data: dict) -> ProgressUpdate:
+    """Corrects the note of a recorded report (figures, date and photos stay as reported)."""
+    unknown = set(data) - set(PROGRESS_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"progress_update_update() got unexpected fields: {sorted(unknown)}")
+    # Lock order as in progress_update_create: the project (scope checked), then its report.
+    _locked(actor, update.project, "infrastructure.change_progressupdate")
+    update = ProgressUpdate.objects.select_for_update(of=("self",)).get(pk=update.pk)
+    update.note = (data.get("note") or "").strip()
+    update.full_clean()
+    update.save(update_fields=["note"])
+    return update
+
+
 def _delete_files(names: Iterable[str]) -> None:
     for name in names:
         with contextlib.suppress(OSError):
