@@ -133,6 +133,28 @@ def test_assign_checks_assignee_kelurahan(
     assert grievance.assigned_to == user_kelurahan
 
 
+def test_grievance_update_recomputes_due_date_and_checks_assignee_and_scope(
+    user_kecamatan, user_kelurahan, user_kelurahan_other, keramasan, kemang_agung
+):
+    GrievanceCategorySLA.objects.create(category=Category.KELUHAN_PETUGAS, days=5)
+    grievance = GrievanceFactory(kelurahan=keramasan, category=Category.MASUKAN)
+    grievance = services.grievance_update(
+        actor=user_kecamatan, grievance=grievance, data={"category": Category.KELUHAN_PETUGAS, "title": "  Baru  "}
+    )
+    assert grievance.due_on == grievance.received_on + datetime.timedelta(days=5)
+    assert grievance.title == "Baru"
+    with pytest.raises(ValidationError) as exc:
+        services.grievance_update(actor=user_kecamatan, grievance=grievance, data={"assigned_to": user_kelurahan_other})
+    assert exc.value.error_dict["assigned_to"][0].code == "assignee_out_of_scope"
+    with pytest.raises(ValidationError) as exc:
+        services.grievance_update(actor=user_kelurahan, grievance=grievance, data={"kelurahan": kemang_agung})
+    assert "kelurahan" in exc.value.message_dict
+    with pytest.raises(TypeError):
+        services.grievance_update(actor=user_kecamatan, grievance=grievance, data={"status": Status.SELESAI})
+    grievance.refresh_from_db()
+    assert grievance.kelurahan == keramasan and grievance.assigned_to is None
+
+
 # --- bulk ---------------------------------------------------------------------------------------------------
 
 
