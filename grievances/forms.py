@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from beneficiaries.models import Household, Member
 from core.models import RT, Kelurahan
 from grievances import changes, selectors, services
@@ -87,7 +88,7 @@ class GrievanceForm(forms.Form):
         self.user = user
         self.helper = _helper()
         scope = user.kelurahan_scope()
-        if scope is not None and user.role != "petugas_lembaga":
+        if scope is not None and user.role != Role.PETUGAS_LEMBAGA:
             self.fields["kelurahan"].queryset = Kelurahan.objects.filter(pk__in=scope)
         self.fields["household"].queryset = Household.objects.visible_to(user).active()
         project_model = Grievance._meta.get_field("infrastructure_project").related_model

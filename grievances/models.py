@@ -217,7 +217,7 @@ class Grievance(TimeStampedModel):
         constraints = [
             # Closing needs a written answer (issue 9): the database refuses a closed grievance without one.
             models.CheckConstraint(
-                condition=Q(status__in=["baru", "diproses"]) | (~Q(answer="") & Q(closed_at__isnull=False)),
+                condition=Q(status__in=OPEN_STATUSES) | (~Q(answer="") & Q(closed_at__isnull=False)),
                 name="grievances_closed_has_answer",
             ),
             models.CheckConstraint(
@@ -351,7 +351,8 @@ class ChangeRequest(TimeStampedModel):
                 name="grievances_changerequest_checker_not_maker",
             ),
             models.CheckConstraint(
-                condition=Q(status="menunggu") | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                condition=Q(status=ChangeRequestStatus.MENUNGGU)
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
                 name="grievances_changerequest_decided_has_checker",
             ),
         ]
@@ -485,7 +486,7 @@ class SubjectRequest(TimeStampedModel):
         ordering = ["due_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["baru", "diproses"]) | ~Q(response=""),
+                condition=Q(status__in=[SubjectRequestStatus.BARU, SubjectRequestStatus.DIPROSES]) | ~Q(response=""),
                 name="grievances_subjectrequest_closed_has_response",
                 violation_error_message=_("Permintaan yang ditutup wajib memiliki jawaban tertulis."),
             ),

@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Role
 from core.models import Kelurahan
 from grievances.models import (
     CLOSED_STATUSES,
@@ -56,11 +57,11 @@ def assignable_users(*, kelurahan_id: int | None = None):
     """Active staff who may handle grievances (optionally: of one kelurahan)."""
     users = (
         get_user_model()
-        .objects.filter(is_active=True, role__in=["admin", "staf_kecamatan", "staf_kelurahan"])
+        .objects.filter(is_active=True, role__in=[Role.ADMIN, Role.STAF_KECAMATAN, Role.STAF_KELURAHAN])
         .order_by("first_name", "last_name", "username")
     )
     if kelurahan_id is not None:
-        users = users.filter(Q(role__in=["admin", "staf_kecamatan"]) | Q(kelurahan_id=kelurahan_id))
+        users = users.filter(Q(role__in=[Role.ADMIN, Role.STAF_KECAMATAN]) | Q(kelurahan_id=kelurahan_id))
     return users
 
 
@@ -173,7 +174,7 @@ def household_panel(viewer, household) -> dict | None:
 def stats_kelurahan_ids(user) -> list[int] | None:
     """Kelurahan the statistics may cover for this user (None: all)."""
     scope = user.kelurahan_scope()
-    if user.role == "pimpinan" or user.is_admin_role:
+    if user.role == Role.PIMPINAN or user.is_admin_role:
         return None
     return scope
 

@@ -212,7 +212,7 @@ class InfrastructureProject(TimeStampedModel):
                 violation_error_message=_("Selesai aktual tidak boleh sebelum mulai aktual."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="dihentikan") | ~models.Q(halt_reason=""),
+                condition=~models.Q(status=ProjectStatus.DIHENTIKAN) | ~models.Q(halt_reason=""),
                 name="infra_project_halt_has_reason",
                 violation_error_message=_("Proyek yang dihentikan wajib memiliki alasan."),
             ),

@@ -21,6 +21,7 @@ from infrastructure.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     STATUS_TRANSITIONS,
+    FundingSource,
     InfrastructureProject,
     ProgressPhoto,
     ProgressUpdate,
@@ -216,7 +217,7 @@ def status_transition_errors(
     if to_status == ProjectStatus.KONSTRUKSI:
         if not project.contractor.strip():
             add("to_status", _("Isi pelaksana/kontraktor sebelum konstruksi dimulai."))
-        if project.funding_source != "swadaya" and not project.contract_number.strip():
+        if project.funding_source != FundingSource.SWADAYA and not project.contract_number.strip():
             add("to_status", _("Isi nomor kontrak sebelum konstruksi dimulai."))
     if to_status == ProjectStatus.SELESAI:
         latest = latest_update(project)
