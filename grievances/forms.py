@@ -1,4 +1,9 @@
-"""Forms of the grievance screens (crispy, Indonesian messages that name the field)."""
+"""Forms of the grievance screens (crispy, Indonesian messages that name the field).
+
+A grievance may be linked to a project, a distribution round or a cohort: grievances depends on infrastructure,
+aid_distribution and programs openly (the dependency rule: grievances -> beneficiaries, programs,
+aid_distribution, infrastructure, accounts, core) and imports their models.
+"""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -7,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from aid_distribution.models import DistributionRound
 from beneficiaries.models import Household, Member
 from core.models import RT, Kelurahan
 from grievances import changes, selectors, services
@@ -20,6 +26,8 @@ from grievances.models import (
     SubjectRequestKind,
     SubjectRequestStatus,
 )
+from infrastructure.models import InfrastructureProject
+from programs.models import Cohort
 
 
 def _helper() -> FormHelper:
@@ -91,14 +99,11 @@ class GrievanceForm(forms.Form):
         if scope is not None and user.role != Role.PETUGAS_LEMBAGA:
             self.fields["kelurahan"].queryset = Kelurahan.objects.filter(pk__in=scope)
         self.fields["household"].queryset = Household.objects.visible_to(user).active()
-        project_model = Grievance._meta.get_field("infrastructure_project").related_model
-        self.fields["infrastructure_project"].queryset = project_model.objects.visible_to(user).order_by("name")
-        round_model = Grievance._meta.get_field("distribution_round").related_model
+        self.fields["infrastructure_project"].queryset = InfrastructureProject.objects.visible_to(user).order_by("name")
         self.fields["distribution_round"].queryset = (
-            round_model.objects.visible_to(user).select_related("institution").order_by("-period", "name")
+            DistributionRound.objects.visible_to(user).select_related("institution").order_by("-period", "name")
         )
-        cohort_model = Grievance._meta.get_field("cohort").related_model
-        self.fields["cohort"].queryset = cohort_model.objects.select_related("program").order_by("-starts_on")
+        self.fields["cohort"].queryset = Cohort.objects.select_related("program").order_by("-starts_on")
         # An empty list of links is noise on the form: only links the user can actually choose are offered.
         for name in ("infrastructure_project", "distribution_round", "cohort"):
             if not self.fields[name].queryset.exists():

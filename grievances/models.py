@@ -1,7 +1,10 @@
 """Grievances (pengaduan) and data-change requests with maker-checker approval (issue 9).
 
-Other apps' rows are linked by string references ("infrastructure.InfrastructureProject"): a model reference,
-not an import, so the dependency rule of architecture.md §2 holds.
+A grievance may be about a household, a distribution round, a training cohort or an infrastructure project, so
+grievances depends on those apps openly: grievances -> beneficiaries, programs, aid_distribution, infrastructure,
+accounts, core (its forms import their models; none of them imports grievances, which
+tests/grievances/test_dependencies.py checks). The foreign keys use string references only so that the models
+module does not need the other apps' models at import time.
 """
 
 import datetime
