@@ -441,7 +441,7 @@ class SubjectRequestCreateView(PermissionMixin, FormView):
         self.member = None
         member_pk = request.GET.get("member")
         if member_pk and request.user.is_authenticated:
-            self.member = registry_member_for_user(user=request.user, pk=member_pk)
+            self.member = registry.member_get_for_user(user=request.user, pk=member_pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -505,12 +505,3 @@ class SubjectRequestDetailView(PermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Permintaan subjek data diperbarui."))
         return redirect("grievances:subjectrequest_detail", pk=self.object.pk)
-
-
-def registry_member_for_user(*, user, pk):
-    from beneficiaries.models import Member
-
-    member = Member.objects.visible_to(user).select_related("household__kelurahan").filter(pk=pk).first()
-    if member is None:
-        raise Http404
-    return member

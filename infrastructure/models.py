@@ -362,6 +362,8 @@ class ProjectStatusChange(models.Model):
 
 class ProgressUpdateQuerySet(ScopedQuerySet):
     def visible_to(self, user):
+        if not is_signed_in(user):
+            return self.none()
         return self.filter(project__in=InfrastructureProject.objects.visible_to(user).values("pk"))
 
 
