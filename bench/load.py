@@ -630,7 +630,7 @@ def queue_report(fx: Fixture):
     from reports.models import ReportType
 
     run = services.report_request(
-        user=fx.staff, report_type=ReportType.BULANAN, month=previous_month(), kelurahan=Kelurahan.objects.first()
+        actor=fx.staff, report_type=ReportType.BULANAN, month=previous_month(), kelurahan=Kelurahan.objects.first()
     )
     return run.pk
 

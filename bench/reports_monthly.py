@@ -155,11 +155,11 @@ def measure_report() -> None:
     builders.guarded = timed
     try:
         run = services.report_request(
-            user=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
+            actor=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
         )
         ReportRun.objects.filter(pk=run.pk).update(status="failed")  # force a fresh generation
         run = services.report_request(
-            user=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
+            actor=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
         )
         started = time.perf_counter()
         services.report_generate(run_id=run.pk)

@@ -208,6 +208,26 @@ def test_change_request_list_query_count_is_pinned(client_for, user_kecamatan, u
         client.get(url)
 
 
+def test_change_request_list_filters_by_status_through_its_filterset(
+    client_for, user_kecamatan, user_kelurahan, household
+):
+    pending = services.change_request_create(
+        actor=user_kelurahan, household=household, field_name="address", new_value="A", reason="r"
+    )
+    rejected = services.change_request_create(
+        actor=user_kelurahan, household=household, field_name="house_number", new_value="9", reason="r"
+    )
+    services.change_request_reject(actor=user_kecamatan, change_request=rejected, note="Tidak sesuai KK.")
+    client = client_for(user_kecamatan)
+    url = reverse("grievances:changerequest_list")
+    shown = lambda query: [cr.pk for cr in client.get(url, query).context["requests"]]  # noqa: E731
+    assert shown({"status": ChangeRequestStatus.MENUNGGU}) == [pending.pk]
+    assert shown({"status": ChangeRequestStatus.DITOLAK}) == [rejected.pk]
+    assert sorted(shown({"status": "bukan-status"})) == sorted([pending.pk, rejected.pk])
+    response = client.get(url, {"status": ChangeRequestStatus.DITOLAK})
+    assert 'value="ditolak" selected' in response.content.decode()
+
+
 # --- change requests ------------------------------------------------------------------------------------
 
 

@@ -482,7 +482,7 @@ def test_hostile_institution_name_in_report_files_is_neutralised_and_printed(
     institution.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run = reports.report_request(user=user_kecamatan, report_type=ReportType.BULANAN, month=month, kelurahan=None)
+        run = reports.report_request(actor=user_kecamatan, report_type=ReportType.BULANAN, month=month, kelurahan=None)
     run.refresh_from_db()
     files = [(f.kind, f.file.open("rb").read()) for f in run.files.all()]
     csv_files = [content for kind, content in files if kind == FileKind.CSV]
