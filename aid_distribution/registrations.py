@@ -12,7 +12,7 @@ def _sees_support(user) -> bool:
 def register_all() -> None:
     from aid_distribution import retention as aid_retention
     from aid_distribution import selectors
-    from beneficiaries import merging
+    from beneficiaries.services import merging
     from core import navigation, panels, retention, stats
 
     merging.register_member_handler("aid_distribution.members", move_member)
