@@ -13,7 +13,7 @@ def _sees_support(user) -> bool:
 
 def register_all() -> None:
     from aid_distribution import selectors, services
-    from beneficiaries import merging
+    from beneficiaries.services import merging
     from core import navigation, panels, retention, stats
 
     merging.register_member_handler("aid_distribution.members", services.member_merge_move)
