@@ -7,9 +7,11 @@ Split by sub-domain (docs/conventions.md): `households`, `members`, `consents`, 
 decisions), `access_events`, `importing/` (the bulk import), `merging` (other apps' merge handlers),
 `retention`; `common` holds what they share. The public names are re-exported here, so that
 `from beneficiaries import services; services.household_register(...)` is the way callers use them.
+`cards` makes card codes and reissues a lost household card.
 """
 
 from beneficiaries.services.access_events import access_event_record
+from beneficiaries.services.cards import card_codes_new, household_card_reissue
 from beneficiaries.services.common import (
     HOUSEHOLD_EDITABLE,
     MEMBER_EDITABLE,
@@ -37,11 +39,13 @@ __all__ = [
     "SENSITIVE_FIELDS",
     "WARNING_CODE",
     "access_event_record",
+    "card_codes_new",
     "consent_record",
     "consent_withdraw",
     "duplicate_dismiss",
     "duplicate_merge",
     "duplicates_detect",
+    "household_card_reissue",
     "household_deactivate",
     "household_register",
     "household_save_with_members",

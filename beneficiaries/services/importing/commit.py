@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Household, ImportBatch, Member, new_card_token
+from beneficiaries.services.cards import card_codes_new
 from beneficiaries.services.importing.columns import HOUSEHOLD_KEYS, MEMBER_KEYS
 from beneficiaries.services.importing.plan import _MEMBER_VALUES, _PLAN, _plan
 from beneficiaries.services.importing.upload import import_batch_create
@@ -31,20 +32,21 @@ def _apply(batch: ImportBatch, *, actor) -> dict:
     with connection.cursor() as cursor:
         counts = _plan(cursor, batch)
         # New households: keys first (their members refer to them), then one INSERT … SELECT, each row with a
-        # card token made by the model's own function and passed as one array.
+        # card token made by the model's own function and a card code (`cards.card_codes_new`), passed as arrays.
         cursor.execute(
             "UPDATE import_household SET household_id = nextval(pg_get_serial_sequence('beneficiaries_household', 'id'))"
             " WHERE is_new"
         )
         tokens = [new_card_token() for _new in range(counts["households_created"])]
+        codes = card_codes_new(counts["households_created"])
         columns = ", ".join(f"p.{key}" for key in HOUSEHOLD_KEYS)
         insert_select(
             Household,
-            ["id", "kk_number", *HOUSEHOLD_KEYS, "created_by_id", "card_token"],
-            f"SELECT p.household_id, p.kk_number, {columns}, %s::bigint, t.token FROM ("  # noqa: S608  # nosec B608
+            ["id", "kk_number", *HOUSEHOLD_KEYS, "created_by_id", "card_token", "card_code"],
+            f"SELECT p.household_id, p.kk_number, {columns}, %s::bigint, t.token, t.code FROM ("  # noqa: S608  # nosec B608
             "    SELECT *, row_number() OVER (ORDER BY household_id) AS n FROM import_household WHERE is_new"
-            ") p JOIN unnest(%s::text[]) WITH ORDINALITY AS t(token, n) ON t.n = p.n",
-            [getattr(actor, "pk", None), tokens],
+            ") p JOIN unnest(%s::text[], %s::text[]) WITH ORDINALITY AS t(token, code, n) ON t.n = p.n",
+            [getattr(actor, "pk", None), tokens, codes],
             now=now,
         )
         assignments = ", ".join(f"{key} = p.{key}" for key in HOUSEHOLD_KEYS)
