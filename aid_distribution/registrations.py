@@ -46,6 +46,23 @@ def register_all() -> None:
         selector=selectors.household_aid_panel,
         order=40,
     )
+    panels.register_panel(
+        model_label="beneficiaries.Household",
+        key="card",
+        title=_("Kartu keluarga"),
+        template="aid_distribution/panels/household_card.html",
+        selector=selectors.household_card_panel,
+        order=35,
+    )
+    # The registry list's actions (`beneficiaries/household_list.html`, obj = its filterset).
+    panels.register_panel(
+        model_label="beneficiaries.HouseholdList",
+        key="rt_cards",
+        title=_("Cetak kartu RT"),
+        template="aid_distribution/panels/rt_cards_action.html",
+        selector=selectors.rt_cards_action,
+        order=40,
+    )
     stats.register_kelurahan_stat(
         key="aid_deliveries_month",
         label=_("Penyerahan sembako bulan ini"),
