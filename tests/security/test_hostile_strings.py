@@ -31,7 +31,7 @@ from beneficiaries import services as registry
 from beneficiaries.models import Household, Member
 from grievances.models import Grievance
 from programs import services as programs
-from programs.models import Cohort, Enrollment, EnrollmentStatus, Program
+from programs.models import Enrollment, EnrollmentStatus
 from reports import services as reports
 from reports.models import FileKind, ReportType
 from tests.factories.aid_distribution import AidPackageFactory, InstitutionFactory, worker_of
@@ -231,29 +231,31 @@ def test_hostile_program_text_is_escaped_and_printed_on_certificates(
     client, client_for, user_kecamatan, keramasan, program_name, venue, name
 ):
     n = next(serial)
-    program = programs.program_save(
-        program=Program(
-            name=f"{program_name[:120]} {n}",
-            description=program_name,
-            kind="pelatihan",
-            organiser_kind="kecamatan",
-            funding_source="apbd",
-            budget=1_000_000,
-        )
+    program = programs.program_create(
+        actor=user_kecamatan,
+        data={
+            "name": f"{program_name[:120]} {n}",
+            "description": program_name,
+            "kind": "pelatihan",
+            "organiser_kind": "kecamatan",
+            "funding_source": "apbd",
+            "budget": 1_000_000,
+        },
     )
-    cohort = programs.cohort_save(
-        cohort=Cohort(
-            program=program,
-            number=1,
-            name=venue[:140],
-            venue=venue,
-            trainers=name,
-            starts_on=datetime.date(2026, 1, 5),
-            ends_on=datetime.date(2026, 2, 5),
-            capacity=5,
-        )
+    cohort = programs.cohort_create(
+        actor=user_kecamatan,
+        program=program,
+        data={
+            "number": 1,
+            "name": venue[:140],
+            "venue": venue,
+            "trainers": name,
+            "starts_on": datetime.date(2026, 1, 5),
+            "ends_on": datetime.date(2026, 2, 5),
+            "capacity": 5,
+        },
     )
-    cohort = programs.cohort_transition(cohort=cohort, action="open")
+    cohort = programs.cohort_transition(actor=user_kecamatan, cohort=cohort, action="open")
     household = Household.objects.create(
         kk_number=make_kk(n), kelurahan=keramasan, rt=RTFactory(kelurahan=keramasan, number=1, rw=1), address="Jl. A"
     )
@@ -269,7 +271,7 @@ def test_hostile_program_text_is_escaped_and_printed_on_certificates(
         },
         warnings_confirmed=True,
     )
-    enrollment = programs.enrollment_create(cohort=cohort, member=member)
+    enrollment = programs.enrollment_create(actor=user_kecamatan, cohort=cohort, member=member)
     code = f"HS{n:010d}"
     Enrollment.objects.filter(pk=enrollment.pk).update(
         status=EnrollmentStatus.COMPLETED, completed_on=datetime.date(2026, 2, 5), certificate_code=code
@@ -495,7 +497,9 @@ def test_certificate_of_a_name_without_letter_initials_still_verifies(client, ke
     from tests.factories.beneficiaries import MemberFactory
     from tests.factories.programs import CohortFactory
 
-    enrollment = programs.enrollment_create(cohort=CohortFactory(), member=MemberFactory(full_name="'Aisyah"))
+    enrollment = programs.enrollment_create(
+        actor=None, cohort=CohortFactory(), member=MemberFactory(full_name="'Aisyah")
+    )
     Enrollment.objects.filter(pk=enrollment.pk).update(
         status=EnrollmentStatus.COMPLETED, completed_on=datetime.date(2026, 2, 5), certificate_code="HSAISYAH0001"
     )

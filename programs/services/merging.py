@@ -1,4 +1,8 @@
-"""When the registry merges two member records, their enrollments and group memberships follow (issue 3, 5)."""
+"""When the registry merges two member records, their enrollments and group memberships follow (issue 3, 5).
+
+A merge handler (beneficiaries.merging): the registry's merge service has checked its actor and runs this
+inside its transaction, so it takes the two members only.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
