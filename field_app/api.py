@@ -4,8 +4,8 @@
   bound to the worker who made them);
 - `keluar/`: revokes the token of this device at logout (the token endpoint has no revoke);
 - `putaran/<id>/kartu/`: the household-card QR tokens and short codes of one round's entitlements, so that a
-  card can be scanned, or its code typed, offline. To be dropped once the aid API's entitlement list carries `card_token` (the app already
-  prefers that field when it is present).
+  card can be scanned, or its code typed, offline. To be dropped: the aid API's entitlement list carries
+  `card_token` and `card_code` now, and the app prefers those fields when they are present.
 
 Reads go through aid_distribution's selectors (the same scope as the aid API: 404 for rounds not the worker's).
 """
