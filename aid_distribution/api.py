@@ -60,6 +60,9 @@ class EntitlementSerializer(serializers.ModelSerializer):
     rw = serializers.IntegerField(source="household.rt.rw")
     kelurahan = serializers.CharField(source="household.kelurahan.name")
     card_token = serializers.CharField(source="household.card_token", help_text="Token opaque pada QR kartu keluarga.")
+    card_code = serializers.CharField(
+        source="household.card_code", help_text="Kode pendek di bawah QR (10 huruf/angka, tanpa tanda hubung)."
+    )
     delivered_at = serializers.SerializerMethodField()
     delivered_by = serializers.SerializerMethodField()
     members = MemberBriefSerializer(source="household.active_members", many=True)
@@ -76,6 +79,7 @@ class EntitlementSerializer(serializers.ModelSerializer):
             "rw",
             "kelurahan",
             "card_token",
+            "card_code",
             "delivered_at",
             "delivered_by",
             "members",
@@ -91,6 +95,13 @@ class EntitlementSerializer(serializers.ModelSerializer):
     def get_delivered_by(self, obj) -> str | None:
         delivery = getattr(obj, "delivery", None)
         return services.display_name(delivery.recorded_by) if delivery else None
+
+
+class CardLookupQuerySerializer(serializers.Serializer):
+    """The query of `rounds/{id}/card/`: one of the two."""
+
+    token = serializers.CharField(required=False, help_text="Token QR kartu keluarga (dipindai).")
+    code = serializers.CharField(required=False, help_text="Kode kartu yang diketik, mis. `ABCDE-12345`.")
 
 
 class DeliveryInputSerializer(serializers.Serializer):
@@ -210,6 +221,17 @@ class BatchResponseSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------------------------------------------
 
 
+def _with_active_members(entitlements):
+    """The members each entitlement's serializer lists, in one more query for the whole page."""
+    return entitlements.prefetch_related(
+        Prefetch(
+            "household__members",
+            queryset=Member.objects.filter(is_active=True).order_by("relationship", "pk"),
+            to_attr="active_members",
+        )
+    )
+
+
 class EntitlementPagination(CursorPagination):
     ordering = "id"
     page_size = 500
@@ -228,16 +250,35 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], serializer_class=EntitlementSerializer)
     def entitlements(self, request, pk=None):
         round_ = self.get_object()
-        rows = selectors.entitlements_for_round(user=request.user, round_=round_).prefetch_related(
-            Prefetch(
-                "household__members",
-                queryset=Member.objects.filter(is_active=True).order_by("relationship", "pk"),
-                to_attr="active_members",
-            )
-        )
+        rows = _with_active_members(selectors.entitlements_for_round(user=request.user, round_=round_))
         paginator = EntitlementPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EntitlementSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[CardLookupQuerySerializer],
+        responses={
+            200: EntitlementSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Token dan kode sama-sama diisi (`card_both`), bukan kode kartu (`card_code_invalid`), "
+                "atau kode tidak terdaftar pada putaran ini (`card_code_unknown`).",
+            ),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="Putaran bukan milik lembaga Anda, tanpa token/kode, atau token QR tidak terdaftar pada "
+                "putaran ini.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="card", serializer_class=EntitlementSerializer)
+    def card(self, request, pk=None):
+        """One household card within this round: the scanned QR (`token`) or the code typed from the card
+        (`code`; case, spaces and dashes do not matter). A reissued card's old token and code are refused."""
+        round_ = self.get_object()
+        found = selectors.entitlement_by_card(user=request.user, round_=round_, data=request.query_params)
+        row = _with_active_members(selectors.entitlements_for_round(user=request.user, round_=round_)).get(pk=found.pk)
+        return Response(EntitlementSerializer(row).data)
 
 
 def _service_item(data: dict, *, entitlement: Entitlement, member: Member | None = None) -> dict:

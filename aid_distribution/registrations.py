@@ -13,7 +13,7 @@ def _sees_support(user) -> bool:
 
 def register_all() -> None:
     from aid_distribution import selectors, services
-    from beneficiaries import merging
+    from beneficiaries.services import merging
     from core import navigation, panels, retention, stats
 
     merging.register_member_handler("aid_distribution.members", services.member_merge_move)
@@ -44,6 +44,23 @@ def register_all() -> None:
         title=_("Bantuan lembaga sosial"),
         template="aid_distribution/panels/household_aid.html",
         selector=selectors.household_aid_panel,
+        order=40,
+    )
+    panels.register_panel(
+        model_label="beneficiaries.Household",
+        key="card",
+        title=_("Kartu keluarga"),
+        template="aid_distribution/panels/household_card.html",
+        selector=selectors.household_card_panel,
+        order=35,
+    )
+    # The registry list's actions (`beneficiaries/household_list.html`, obj = its filterset).
+    panels.register_panel(
+        model_label="beneficiaries.HouseholdList",
+        key="rt_cards",
+        title=_("Cetak kartu RT"),
+        template="aid_distribution/panels/rt_cards_action.html",
+        selector=selectors.rt_cards_action,
         order=40,
     )
     stats.register_kelurahan_stat(

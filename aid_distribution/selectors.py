@@ -8,11 +8,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aid_distribution.filters import CardLookupFilter, EntitlementFilter, RoundFilter
 from aid_distribution.models import (
@@ -31,6 +33,8 @@ from aid_distribution.models import (
 )
 from beneficiaries.choices import Relationship
 from beneficiaries.models import Household, Member
+from beneficiaries.validators import card_code_display
+from core.models import RT
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:
@@ -121,13 +125,62 @@ def entitlement_get_for_user(*, user, pk: int, round_id: int | None = None) -> E
     return get_object_or_404(qs, pk=pk)
 
 
-def entitlement_by_card_token(*, user, round_: DistributionRound, data) -> Entitlement:
-    """The household card's QR holds only `card_token` (`filters.CardLookupFilter`'s `token`); found only within
-    the worker's visible round. No token, or another round's, is a 404."""
+def entitlement_by_card(*, user, round_: DistributionRound, data) -> Entitlement:
+    """The household card, named by its scanned QR (`token`, `Household.card_token`) or its typed short code
+    (`code`, `Household.card_code`; `filters.CardLookupFilter`), found only within the worker's visible round.
+
+    Both given, or a typed text that cannot be a code: a ValidationError saying so. A typed code that is not in
+    this round: a ValidationError on `code` (it may be mistyped; the message does not say whether it exists
+    elsewhere). Neither given, or a scanned token not in this round: 404. A reissued card's old token and code are
+    found nowhere (`beneficiaries.services.household_card_reissue`)."""
     filterset = CardLookupFilter(data, queryset=Entitlement.objects.visible_to(user).filter(round=round_))
     if not filterset.is_valid():
+        raise ValidationError(filterset.form.errors.as_data())
+    if not (filterset.form.cleaned_data.get("token") or filterset.form.cleaned_data.get("code")):
         raise Http404
-    return get_object_or_404(filterset.qs)
+    entitlement = filterset.qs.first()
+    if entitlement is not None:
+        return entitlement
+    code = filterset.form.cleaned_data.get("code")
+    if code:
+        unknown = ValidationError(
+            _("Kode kartu %(code)s tidak terdaftar pada putaran ini. Periksa kembali kode pada kartu."),
+            code="card_code_unknown",
+            params={"code": card_code_display(code)},
+        )
+        raise ValidationError({"code": unknown})
+    raise Http404
+
+
+def entitlements_for_cards(*, user, round_: DistributionRound):
+    """The round's active households to print cards for, by kelurahan, RT, then head's name (one query)."""
+    return (
+        Entitlement.objects.visible_to(user)
+        .filter(round=round_, household__is_active=True)
+        .select_related("household__rt", "household__kelurahan")
+        .annotate(head_name=_head("full_name"), head_nik=_head("nik"))
+        .order_by("household__kelurahan__name", "household__rt__number", F("head_name").asc(nulls_last=True), "pk")
+    )
+
+
+def rt_get_for_user(*, user, pk: int) -> RT:
+    """An RT of the kelurahan whose registry the user may see; another kelurahan's is a 404."""
+    scope = user.kelurahan_scope()
+    rts = RT.objects.select_related("kelurahan")
+    if scope is not None:
+        rts = rts.filter(kelurahan_id__in=scope)
+    return get_object_or_404(rts, pk=pk)
+
+
+def households_for_cards(*, user, rt: RT):
+    """An RT's active households in the user's scope, by head's name, to print their cards (one query)."""
+    return (
+        Household.objects.visible_to(user)
+        .filter(rt=rt, is_active=True)
+        .select_related("rt", "kelurahan")
+        .annotate(head_name=_household_head("full_name"), head_nik=_household_head("nik"))
+        .order_by(F("head_name").asc(nulls_last=True), "pk")
+    )
 
 
 def members_of_household(*, household_id: int):
@@ -429,6 +482,42 @@ def household_aid_panel(viewer, household) -> dict | None:
     if can_counts:
         context["support_case_count"] = SupportCase.objects.filter(member__household=household).count()
     return context
+
+
+def household_card_panel(viewer, household) -> dict | None:
+    """The household page's card panel: the code printed under the QR, print, and (registry staff who may change
+    the household) reissue a lost card. No query: the page has loaded the household."""
+    if not viewer.has_perm("beneficiaries.view_household"):
+        return None
+    return {
+        "household": household,
+        "code": card_code_display(household.card_code),
+        "can_reissue": household.is_active and viewer.has_perm("beneficiaries.change_household"),
+    }
+
+
+def rt_cards_action(viewer, filterset) -> dict | None:
+    """The registry list's "Cetak kartu RT", once its filters name one RT the viewer may see (the RT number and,
+    where the number repeats across the viewer's kelurahan, the kelurahan). One query, only when filtered by RT."""
+    if not viewer.has_perm("beneficiaries.view_household") or not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    if not data.get("rt"):
+        return None
+    rts = RT.objects.filter(number=int(data["rt"])).select_related("kelurahan")
+    if data.get("kelurahan"):
+        rts = rts.filter(kelurahan=data["kelurahan"])
+    if data.get("rw"):
+        rts = rts.filter(rw=int(data["rw"]))
+    scope = viewer.kelurahan_scope()
+    if scope is not None:
+        rts = rts.filter(kelurahan_id__in=scope)
+    found = list(rts.order_by("kelurahan__name", "pk")[:2])
+    if not found:
+        return None
+    if len(found) > 1:
+        return {"rt": None}  # the template asks for a kelurahan
+    return {"rt": found[0]}
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from aid_distribution import pdf, selectors, services
 from aid_distribution.forms import (
+    CardReissueForm,
     DeliveryForm,
     RoundForm,
     StockMovementForm,
@@ -28,11 +29,14 @@ from aid_distribution.forms import (
     UndeliveredForm,
 )
 from aid_distribution.models import RoundAction, RoundStatus, StockKind
+from beneficiaries import services as registry_services
 from beneficiaries.choices import Relationship
+from beneficiaries.selectors import household_get_for_user
+from beneficiaries.validators import card_code_display
 from core.access import PermissionMixin, is_signed_in
-from core.audit import client_ip
+from core.audit import audit_event, client_ip
 from core.forms import add_service_error
-from core.models import Kelurahan
+from core.models import AuditAction, Kelurahan
 
 PAGE_SIZE = 50
 
@@ -210,12 +214,17 @@ class EntitlementRemoveView(AidView, View):
 
 
 class CardLookupView(AidView, View):
-    """A scanned household-card QR (card_token) → that household's delivery page, within this round only."""
+    """A household card → that household's delivery page, within this round only: the scanned QR (`token`) or
+    the code typed from the card (`code`). A typed code that is wrong comes back to the list saying so."""
 
     permission_required = "aid_distribution.add_delivery"
 
     def get(self, request, pk):
-        entitlement = selectors.entitlement_by_card_token(user=request.user, round_=self.get_round(), data=request.GET)
+        try:
+            entitlement = selectors.entitlement_by_card(user=request.user, round_=self.get_round(), data=request.GET)
+        except ValidationError as exc:
+            _message(request, exc)
+            return redirect("aid_distribution:round_households", pk=pk)
         return redirect("aid_distribution:delivery_create", pk=pk, entitlement_pk=entitlement.pk)
 
 
@@ -325,6 +334,89 @@ class HouseholdCardView(LoginRequiredMixin, View):
         response = HttpResponse(pdf.household_card(household=household, head=head), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="kartu-keluarga-{household.pk}.pdf"'
         return response
+
+
+def _cards_response(request, *, rows, title: str, filename: str, obj, scope: dict) -> HttpResponse:
+    """Many cards as one PDF (`pdf.household_cards`); printing names and addresses in bulk is an audited export."""
+    cards = [
+        pdf.Card(household=getattr(row, "household", row), head_name=row.head_name, head_nik=row.head_nik)
+        for row in rows
+    ]
+    audit_event(
+        action=AuditAction.EXPORT,
+        request=request,
+        obj=obj,
+        detail={"kind": "household_cards", "cards": len(cards), **scope},
+    )
+    response = HttpResponse(pdf.household_cards(cards, title=title), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RoundCardsPdfView(AidView, View):
+    """The cards of a round's households as one PDF, ten an A4 sheet, by RT then head's name: for whoever may
+    see the round."""
+
+    def get(self, request, pk):
+        round_ = self.get_round()
+        return _cards_response(
+            request,
+            rows=selectors.entitlements_for_cards(user=request.user, round_=round_),
+            title=_("Kartu penerima · %(round)s") % {"round": round_.name},
+            filename=f"kartu-putaran-{round_.pk}.pdf",
+            obj=round_,
+            scope={"round": round_.pk},
+        )
+
+
+class RtCardsPdfView(PermissionMixin, View):
+    """The cards of one RT's active households as one PDF: for registry staff whose kelurahan it is (another
+    kelurahan's RT is a 404 before the permission is asked, like every object of this app)."""
+
+    def get(self, request, rt_pk):
+        rt = selectors.rt_get_for_user(user=request.user, pk=rt_pk)
+        if not request.user.has_perm("beneficiaries.view_household"):
+            raise PermissionDenied
+        return _cards_response(
+            request,
+            rows=selectors.households_for_cards(user=request.user, rt=rt),
+            title=_("Kartu keluarga · RT %(rt)03d/RW %(rw)03d · Kel. %(kelurahan)s")
+            % {"rt": rt.number, "rw": rt.rw, "kelurahan": rt.kelurahan.name},
+            filename=f"kartu-rt-{rt.kelurahan_id}-{rt.number:03d}.pdf",
+            obj=rt,
+            scope={"rt": rt.pk},
+        )
+
+
+class HouseholdCardReissueView(PermissionMixin, View):
+    """A lost card replaced (POST with a reason): a new token and code, the old card stops working at once.
+    A household outside the registry scope is a 404; the permission is the service's
+    (`beneficiaries.services.household_card_reissue`), asked here first only to answer 403."""
+
+    def post(self, request, household_pk):
+        household = household_get_for_user(user=request.user, pk=household_pk)
+        if not request.user.has_perm("beneficiaries.change_household"):
+            raise PermissionDenied
+        form = CardReissueForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("reason", [])))
+            return redirect("beneficiaries:household_detail", pk=household.pk)
+        try:
+            household = registry_services.household_card_reissue(
+                actor=request.user, household=household, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
+        except ValidationError as exc:
+            _message(request, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Kartu baru dibuat dengan kode %(code)s. Kartu lama tidak berlaku lagi: cetak dan serahkan kartu baru."
+                )
+                % {"code": card_code_display(household.card_code)},
+            )
+        return redirect("beneficiaries:household_detail", pk=household.pk)
 
 
 class StockMovementCreateView(AidView, View):

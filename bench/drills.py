@@ -525,8 +525,8 @@ def _commit_in_progress(batch_id: int) -> bool:
 
 
 def drill_c(svc: Services, data: dict) -> None:
-    from beneficiaries import importing
     from beneficiaries.models import Household, ImportBatch, Member
+    from beneficiaries.services import importing
     from beneficiaries.tasks import commit_import_batch_task, validate_import_batch_task
 
     print("\n== c) worker Celery mati di tengah impor ==", flush=True)

@@ -25,7 +25,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kertapati_welfare.settings.test
 
 
 def write_csv(path: Path, households: int, seed: int) -> int:
-    from beneficiaries import importing, synthetic
+    from beneficiaries import synthetic
+    from beneficiaries.services import importing
     from core.models import RT
 
     rng = random.Random(seed)
@@ -60,11 +61,11 @@ def main():
 
     django.setup()
     logging.basicConfig(format="  %(message)s")
-    logging.getLogger("beneficiaries.importing").setLevel(logging.INFO)  # the phases of validation and commit
+    logging.getLogger("beneficiaries.services.importing").setLevel(logging.INFO)  # the phases of validation and commit
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from beneficiaries import importing
+    from beneficiaries.services import importing
     from core.models import RT, Kelurahan
 
     for kelurahan in Kelurahan.objects.all():

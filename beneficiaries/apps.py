@@ -30,7 +30,7 @@ class BeneficiariesConfig(AppConfig):
     }
 
     def ready(self):
-        from beneficiaries import retention as registry_retention
+        from beneficiaries.services import retention as registry_retention
         from core import navigation, retention, stats
 
         navigation.register_menu(

@@ -8,8 +8,8 @@ import datetime
 import random
 
 from beneficiaries import choices, services, synthetic
-from beneficiaries.duplicates import duplicates_detect
 from beneficiaries.models import Household, Member
+from beneficiaries.services.duplicates import duplicates_detect
 from core.models import RT, Kelurahan
 
 HOUSEHOLDS_PER_KELURAHAN = 10

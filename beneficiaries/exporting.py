@@ -118,7 +118,9 @@ def subject_record(member: Member) -> dict:
     household: Household = member.household
     member_fields = [f.name for f in Member._meta.concrete_fields if f.name not in ("household",)]
     household_fields = [
-        f.name for f in Household._meta.concrete_fields if f.name not in ("card_token", "created_by", "kelurahan", "rt")
+        f.name
+        for f in Household._meta.concrete_fields
+        if f.name not in ("card_token", "card_code", "created_by", "kelurahan", "rt")
     ]
     return {
         "anggota": {f: _display(member, f) for f in member_fields},

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import choices
-from beneficiaries.validators import validate_kk, validate_nik
+from beneficiaries.validators import CARD_CODE_ALPHABET, CARD_CODE_LENGTH, validate_kk, validate_nik
 from core import history
 from core.models import RT, Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
@@ -24,6 +24,11 @@ from core.scoping import ScopedQuerySet
 def new_card_token() -> str:
     """Opaque token printed as a QR on the household card: never the NIK or KK (issue: aid delivery)."""
     return secrets.token_urlsafe(18)
+
+
+def new_card_code() -> str:
+    """The short code printed under the QR, typed where a phone cannot scan (`validators.card_code_normalise`)."""
+    return "".join(secrets.choice(CARD_CODE_ALPHABET) for _i in range(CARD_CODE_LENGTH))
 
 
 class HouseholdQuerySet(ScopedQuerySet):
@@ -116,6 +121,9 @@ class Household(TimeStampedModel):
 
     card_token = models.CharField(
         _("token kartu keluarga"), max_length=32, unique=True, default=new_card_token, editable=False
+    )
+    card_code = models.CharField(
+        _("kode kartu keluarga"), max_length=CARD_CODE_LENGTH, unique=True, default=new_card_code, editable=False
     )
 
     # Soft delete

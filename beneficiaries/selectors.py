@@ -299,6 +299,14 @@ def import_batch_get_for_user(*, user, pk) -> ImportBatch:
         raise Http404
 
 
+def import_rows_rejected(batch: ImportBatch):
+    return batch.rows.filter(is_accepted=False).order_by("row_number")
+
+
+def import_rows_accepted(batch: ImportBatch):
+    return batch.rows.filter(is_accepted=True).order_by("row_number")
+
+
 def kelurahan_counts(*, user, model) -> dict | None:
     """{kelurahan_id: n} of active rows the user may see, one grouped query; None without view permission."""
     if not user.has_perm("beneficiaries.view_household"):

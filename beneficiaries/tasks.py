@@ -5,14 +5,14 @@ from celery import shared_task
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def validate_import_batch_task(batch_id: int) -> int:
-    from beneficiaries.importing import import_batch_validate
+    from beneficiaries.services.importing import import_batch_validate
 
     return import_batch_validate(batch_id=batch_id).pk
 
 
 @shared_task(acks_late=True)
 def detect_duplicates_task(kelurahan_id: int | None = None) -> int:
-    from beneficiaries.duplicates import duplicates_detect
+    from beneficiaries.services.duplicates import duplicates_detect
 
     return duplicates_detect(kelurahan_id=kelurahan_id)
 
@@ -21,8 +21,8 @@ def detect_duplicates_task(kelurahan_id: int | None = None) -> int:
 def commit_import_batch_task(batch_id: int, user_id: int | None = None) -> int:
     from django.contrib.auth import get_user_model
 
-    from beneficiaries.importing import import_batch_commit
     from beneficiaries.models import ImportBatch
+    from beneficiaries.services.importing import import_batch_commit
 
     actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return import_batch_commit(actor=actor, batch=ImportBatch.objects.get(pk=batch_id)).pk

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from beneficiaries import exporting, importing, selectors, services
+from beneficiaries import exporting, selectors, services
 from beneficiaries.forms import (
     ConsentForm,
     DeactivateForm,
@@ -29,6 +29,7 @@ from beneficiaries.forms import (
     SearchForm,
 )
 from beneficiaries.models import Household, Member
+from beneficiaries.services import importing
 from beneficiaries.tasks import commit_import_batch_task, validate_import_batch_task
 from core.forms import add_service_error
 from core.models import AuditAction
@@ -542,8 +543,8 @@ class ImportDetailView(RegistryPermissionMixin, View):
             return render(request, "beneficiaries/_import_progress.html", {"batch": batch})
         context = {
             "batch": batch,
-            "rejected": list(importing.import_rows_rejected(batch)[:500]),
-            "accepted": list(importing.import_rows_accepted(batch)[:50]),
+            "rejected": list(selectors.import_rows_rejected(batch)[:500]),
+            "accepted": list(selectors.import_rows_accepted(batch)[:50]),
         }
         return render(request, self.template_name, context)
 
@@ -607,7 +608,7 @@ class ImportRejectedCsvView(RegistryPermissionMixin, View):
         batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
 
         def rows():
-            for row in importing.import_rows_rejected(batch).iterator(chunk_size=2000):
+            for row in selectors.import_rows_rejected(batch).iterator(chunk_size=2000):
                 for error in row.errors:
                     yield [row.row_number, error["column"], exporting.neutralise(error["message"])]
 

@@ -97,6 +97,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Impor data")
     MERGE = "merge", _("Penggabungan data ganda")
     RETENTION = "retention", _("Anonimisasi/penghapusan lewat masa retensi")
+    CARD_REISSUE = "card_reissue", _("Penggantian kartu keluarga")
     OTHER = "other", _("Lainnya")
 
 

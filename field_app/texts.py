@@ -165,4 +165,10 @@ def strings() -> dict[str, str | dict[str, str]]:
         "card_code_required": _("Isi kode kartu."),
         "card_not_in_round": _("Kartu ini tidak terdaftar di putaran ini."),
         "card_codes_not_downloaded": _("Kode kartu putaran ini belum diunduh. Buka putaran sekali saat ada sinyal."),
+        "scan_title": _("Pindai kartu keluarga"),
+        "card_type_code": _("Ketik kode kartu"),
+        "card_type_code_note": _("Ketik kode di bawah QR pada kartu keluarga, mis. ABCDE-12345."),
+        "card_code_invalid": _(
+            "“%(typed)s” bukan kode kartu: kode kartu terdiri dari 10 huruf dan angka, mis. ABCDE-12345."
+        ),
     }

@@ -44,8 +44,8 @@ class GrievancesConfig(AppConfig):
         }
 
     def ready(self):
-        from beneficiaries import merging as registry_merging
-        from beneficiaries import retention as registry_retention
+        from beneficiaries.services import merging as registry_merging
+        from beneficiaries.services import retention as registry_retention
         from core import navigation, panels, retention, stats
         from grievances import selectors, services
 

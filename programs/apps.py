@@ -56,7 +56,7 @@ class ProgramsConfig(AppConfig):
         }
 
     def ready(self):
-        from beneficiaries import merging as registry_merging
+        from beneficiaries.services import merging as registry_merging
         from core import navigation, panels, stats
         from programs import selectors
         from programs.services import merging

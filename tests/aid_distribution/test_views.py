@@ -89,6 +89,12 @@ def object_urls(o) -> dict[str, tuple[str, str]]:
         "round_handover_pdf": ("get", reverse("aid_distribution:round_handover_pdf", args=[r])),
         "delivery_photo": ("get", reverse("aid_distribution:delivery_photo", args=[o["delivery"].pk])),
         "household_card": ("get", reverse("aid_distribution:household_card", args=[o["household"].pk])),
+        "round_cards_pdf": ("get", reverse("aid_distribution:round_cards_pdf", args=[r])),
+        "rt_cards_pdf": ("get", reverse("aid_distribution:rt_cards_pdf", args=[o["household"].rt_id])),
+        "household_card_reissue": (
+            "post",
+            reverse("aid_distribution:household_card_reissue", args=[o["household"].pk]),
+        ),
         "supportcase_detail": ("get", reverse("aid_distribution:supportcase_detail", args=[o["case"].pk])),
         "supportsession_create": ("post", reverse("aid_distribution:supportsession_create", args=[o["case"].pk])),
     }

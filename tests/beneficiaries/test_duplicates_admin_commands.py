@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from beneficiaries import choices, demo
-from beneficiaries.duplicates import duplicates_detect
 from beneficiaries.models import DuplicateFlag, Household, Member
+from beneficiaries.services.duplicates import duplicates_detect
 from core.history import acting_as
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory, make_nik
 

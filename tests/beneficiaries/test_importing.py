@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from beneficiaries import importing
 from beneficiaries.models import Household, ImportBatch, Member
+from beneficiaries.services import importing
 from tests.factories.beneficiaries import make_kk, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -260,11 +260,11 @@ def test_missing_header_columns_fail_the_batch(user_kelurahan, rts):
 
 
 def test_upload_limits_checked_before_parsing(user_kelurahan, rts, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(importing.upload, "MAX_ROWS", 2)
     with pytest.raises(ValidationError) as info:
         run(user_kelurahan, csv_bytes([row(1), row(2), row(3)]))
     assert info.value.error_list[0].code == "too_many_rows"
-    monkeypatch.setattr(importing, "MAX_BYTES", 100)
+    monkeypatch.setattr(importing.upload, "MAX_BYTES", 100)
     with pytest.raises(ValidationError) as info:
         run(user_kelurahan, csv_bytes([row(1)]))
     assert info.value.error_list[0].code == "too_large"
@@ -341,7 +341,7 @@ def test_import_files_and_staged_rows_are_deleted_a_year_on(user_kelurahan, rts)
     from django.utils import timezone
 
     from beneficiaries.models import ImportRow
-    from beneficiaries.retention import import_files_delete_expired
+    from beneficiaries.services.retention import import_files_delete_expired
 
     old = run(user_kelurahan, csv_bytes([row(1)]))
     recent = run(user_kelurahan, csv_bytes([row(2)]))
@@ -365,7 +365,7 @@ def test_import_files_and_staged_rows_are_deleted_a_year_on(user_kelurahan, rts)
 def test_staging_rows_written_from_a_second_connection_outside_a_transaction(user_kelurahan, rts, monkeypatch):
     """In the Celery task (no surrounding transaction) each chunk of staging rows is copied by a second thread on
     its own connection while the next chunk is parsed; every row arrives, and a failed COPY fails the task."""
-    monkeypatch.setattr(importing, "BATCH", 1)  # chunks of 5 rows: 12 rows take three COPYs
+    monkeypatch.setattr(importing.validation, "BATCH", 1)  # chunks of 5 rows: 12 rows take three COPYs
     batch = run(user_kelurahan, csv_bytes([row(n) for n in range(1, 13)]))
     assert batch.status == ImportBatch.Status.VALIDATED and batch.accepted_rows == 12, errors_of(batch)
     assert sorted(batch.rows.values_list("row_number", flat=True)) == list(range(2, 14))
@@ -375,6 +375,6 @@ def test_staging_rows_written_from_a_second_connection_outside_a_transaction(use
     def broken(*args, **kwargs):
         raise RuntimeError("COPY gagal")
 
-    monkeypatch.setattr(importing, "copy_tuples", broken)
+    monkeypatch.setattr(importing.validation, "copy_tuples", broken)
     with pytest.raises(RuntimeError, match="COPY gagal"):
         run(user_kelurahan, csv_bytes([row(n) for n in range(20, 32)]))

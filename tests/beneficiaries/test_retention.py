@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from beneficiaries import choices, services
 from beneficiaries.models import Consent, Household, Member
-from beneficiaries.retention import registry_anonymise_inactive
+from beneficiaries.services.retention import registry_anonymise_inactive
 from core import history, retention
 from core.retention import ANONYMISED
 from core.tasks import anonymise_expired_records_task

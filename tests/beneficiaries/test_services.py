@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from pghistory.models import Events
 
-from beneficiaries import choices, merging, services
+from beneficiaries import choices, services
 from beneficiaries.models import Consent, DuplicateFlag, Household, Member
+from beneficiaries.services import merging
 from tests.beneficiaries.conftest import household_data, member_data
 from tests.factories.beneficiaries import MemberFactory, make_nik
 

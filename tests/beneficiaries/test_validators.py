@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beneficiaries import importing, synthetic
+from beneficiaries import synthetic
+from beneficiaries.services import importing
 from beneficiaries.validators import (
     kk_passes,
     mask_number,

@@ -523,7 +523,7 @@ def test_card_code_search_data_kept_and_a_rejected_record_fixed_and_resent(phone
     assert len(stored) == 4
     assert set(stored[0]) == {
         "id", "round_id", "household_id", "head_name", "head_nik_masked", "address", "rt", "rw", "kelurahan",
-        "delivered_at", "card_token", "members",
+        "delivered_at", "card_token", "card_code", "members",
     }  # fmt: skip
     assert all(set(m) == {"id", "full_name", "relationship"} for h in stored for m in h["members"])
     niks = set(first.household.members.values_list("nik", flat=True))

@@ -48,8 +48,8 @@ def test_registry_anonymisation_clears_copies_in_change_and_subject_requests(use
 
     from beneficiaries import choices
     from beneficiaries.models import Member
-    from beneficiaries.retention import registry_anonymise_inactive
     from beneficiaries.services import member_deactivate
+    from beneficiaries.services.retention import registry_anonymise_inactive
     from core import history, retention
     from core.retention import ANONYMISED
     from grievances.models import ChangeRequest, SubjectRequest

@@ -152,6 +152,13 @@ def _round(world):
     return round_
 
 
+def _card_lookup(world):
+    """The API's card lookup, by the typed code of the round's household card."""
+    round_ = _round(world)
+    code = round_.entitlements.select_related("household").get().household.card_code
+    return f"{reverse('aid-round-card', args=[round_.pk])}?code={code}", world["worker_a"]
+
+
 def _delivery(world):
     import uuid
 
@@ -254,6 +261,12 @@ MATRIX: dict[str, Case] = {
     "aid-round-entitlements": Case(
         "get",
         lambda w: (reverse("aid-round-entitlements", args=[_round(w).pk]), w["worker_a"]),
+        refused_roles=(Role.STAF_KELURAHAN, Role.PIMPINAN),
+        api=True,
+    ),
+    "aid-round-card": Case(
+        "get",
+        _card_lookup,
         refused_roles=(Role.STAF_KELURAHAN, Role.PIMPINAN),
         api=True,
     ),

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from beneficiaries.importing import import_file_path
 from beneficiaries.models import ImportBatch
+from beneficiaries.services.importing import import_file_path
 from core.history import acting_as
 
 

@@ -75,8 +75,8 @@ async function renderRounds() {
 export async function downloadRound(round) {
   const rows = await api.entitlements(token(), round.id);
   let cards = new Map();
-  if (!rows.some((r) => r.card_token)) {
-    cards = new Map((await api.cards(token(), round.id)).map((c) => [c.entitlement, c.card_token]));
+  if (!rows.some((r) => r.card_token && r.card_code)) {
+    cards = new Map((await api.cards(token(), round.id)).map((c) => [c.entitlement, c]));
   }
   const households = rows.map((r) => ({
     id: r.id,
@@ -89,7 +89,8 @@ export async function downloadRound(round) {
     rw: r.rw,
     kelurahan: r.kelurahan || '',
     delivered_at: r.delivered_at || null,
-    card_token: r.card_token || cards.get(r.id) || '',
+    card_token: r.card_token || cards.get(r.id)?.card_token || '',
+    card_code: r.card_code || cards.get(r.id)?.card_code || '',
     members: (r.members || []).map((m) => ({ id: m.id, full_name: m.full_name, relationship: m.relationship })),
   }));
   await db.replaceHouseholds(round.id, households);

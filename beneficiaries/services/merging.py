@@ -3,7 +3,7 @@
 `beneficiaries` must not import programs or aid_distribution (architecture.md §2), yet a merge has to move
 their enrollments and deliveries too. Each app registers a callable in its `AppConfig.ready()`:
 
-    from beneficiaries import merging
+    from beneficiaries.services import merging
     merging.register_member_handler("programs.enrollments", lambda from_member, to_member: ...)
 
 Handlers run inside the merge transaction, in registration order; an exception rolls the merge back.

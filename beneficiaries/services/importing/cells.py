@@ -1,0 +1,163 @@
+"""Parsing one cell: NIK/KK with the spreadsheet traps, dates, codes, numbers, text limits."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.utils.translation import gettext as _
+
+from beneficiaries.services.importing.columns import CODE_LISTS, COLUMNS, TEXT_LIMITS
+from beneficiaries.validators import normalise_number
+
+MONTHS = {
+    name: i + 1
+    for i, name in enumerate(
+        [
+            "januari",
+            "februari",
+            "maret",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "agustus",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ]
+    )
+}
+SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE][+]?\d+$")
+
+
+class CellError(Exception):
+    pass
+
+
+def parse_number_id(value, *, label: str) -> str:
+    """NIK/KK from a cell; numbers and scientific notation are refused with a message saying why."""
+    if isinstance(value, bool):
+        raise CellError(_("%(label)s tidak sah.") % {"label": label})
+    if isinstance(value, float):
+        raise CellError(
+            _(
+                "%(label)s tersimpan sebagai angka desimal (%(value)s): Excel hanya menyimpan 15 digit. Format kolom sebagai Teks lalu ketik ulang."
+            )
+            % {"label": label, "value": f"{value:.6g}"}
+        )
+    if isinstance(value, int):
+        digits = str(value)
+        if len(digits) >= 16:
+            raise CellError(
+                _(
+                    "%(label)s tersimpan sebagai angka: Excel membulatkan ke 15 digit sehingga digit ke-16 menjadi 0 (%(masked)s). Format kolom sebagai Teks lalu ketik ulang dari KK."
+                )
+                % {"label": label, "masked": digits[:4] + "…" + digits[-4:]}
+            )
+        raise CellError(
+            _(
+                "%(label)s tersimpan sebagai angka dan hanya %(n)s digit: digit di depan hilang. Format kolom sebagai Teks lalu ketik ulang."
+            )
+            % {"label": label, "n": len(digits)}
+        )
+    text = str(value).strip().lstrip("'")
+    if SCIENTIFIC.match(text):
+        raise CellError(
+            _(
+                "%(label)s tertulis dalam notasi ilmiah (%(value)s): Excel mengubahnya menjadi angka dan digitnya hilang. Format kolom sebagai Teks lalu ketik ulang."
+            )
+            % {"label": label, "value": text}
+        )
+    return normalise_number(text)
+
+
+def parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    if len(text) == 10 and text[2] == text[5] and text[2] in "-/" and text[:2].isdigit() and text[3:5].isdigit():
+        try:  # DD-MM-YYYY, the template's format: without strptime, which costs more than the rest of a row
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            pass
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    match = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$", text)
+    if match and match.group(2).lower() in MONTHS:
+        try:
+            return datetime.date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
+        except ValueError:
+            pass
+    raise CellError(_("tanggal '%(value)s' tidak dikenali (pakai DD-MM-YYYY).") % {"value": text[:30]})
+
+
+def _code_maps():
+    maps = {}
+    for key, enum in CODE_LISTS.items():
+        mapping = {str(v): v for v in enum.values}
+        mapping.update({str(label).strip().lower(): v for v, label in enum.choices})
+        maps[key] = mapping
+    return maps
+
+
+SEX_MAP = {"l": 1, "lk": 1, "laki-laki": 1, "laki laki": 1, "1": 1, "p": 2, "pr": 2, "perempuan": 2, "2": 2}
+
+
+def parse_code(value, mapping: dict, *, label: str) -> int:
+    text = str(value).strip().lower()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if text in mapping:
+        return mapping[text]
+    raise CellError(
+        _("%(label)s: nilai '%(value)s' tidak ada dalam daftar kode.") % {"label": label, "value": text[:40]}
+    )
+
+
+def parse_int(value, *, label: str, low: int, high: int) -> int:
+    try:
+        number = int(float(str(value).strip().replace(",", ".")))
+    except ValueError:
+        raise CellError(_("%(label)s harus angka.") % {"label": label})
+    if not low <= number <= high:
+        raise CellError(_("%(label)s harus antara %(low)s dan %(high)s.") % {"label": label, "low": low, "high": high})
+    return number
+
+
+def _text(value) -> str:
+    if type(value) is str:
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _too_long(key: str, value: str) -> dict | None:
+    if len(value) <= TEXT_LIMITS[key]:
+        return None
+    return {
+        "column": COLUMNS[key][0],
+        "message": _("%(column)s terlalu panjang (maksimal %(n)s karakter).")
+        % {"column": COLUMNS[key][0], "n": TEXT_LIMITS[key]},
+    }
+
+
+def _parse_sex(value) -> int:
+    text = str(value).strip().lower()
+    if text in SEX_MAP:
+        return SEX_MAP[text]
+    raise CellError(_("jenis_kelamin harus L atau P (tertulis '%(value)s').") % {"value": text[:20]})
+
+
+def _parse_birth_date(value, *, today: datetime.date) -> datetime.date:
+    born = parse_date(value)
+    if born > today or born.year < 1900:
+        raise CellError(_("tanggal lahir %(date)s tidak mungkin.") % {"date": born.strftime("%d-%m-%Y")})
+    return born

@@ -1,0 +1,130 @@
+"""Members: add, update, deactivate, move to another family (Pecah KK)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries import choices
+from beneficiaries.models import Household, Member
+from beneficiaries.services.common import (
+    HOUSEHOLD_EDITABLE,
+    _audited,
+    _check_household_scope,
+    _clean_member_data,
+    _confirm_warnings,
+    _require,
+    _save_new,
+    kk_collision,
+    nik_collision,
+)
+from beneficiaries.validators import normalise_number
+
+
+@transaction.atomic
+def member_add(*, actor, household: Household, data: dict, warnings_confirmed: bool = False) -> Member:
+    _require(actor, "beneficiaries.add_member")
+    _check_household_scope(actor, household)
+    data = _clean_member_data(data, actor=actor)
+    if error := nik_collision(actor=actor, nik=data.get("nik")):
+        raise ValidationError({"nik": error}, code="nik_exists")
+    if (
+        int(data.get("relationship") or 0) == choices.Relationship.HEAD
+        and household.members.active().filter(relationship=choices.Relationship.HEAD).exists()
+    ):
+        raise ValidationError(
+            {"relationship": _("Hubungan dalam keluarga: keluarga ini sudah memiliki Kepala Keluarga.")},
+            code="two_heads",
+        )
+    _confirm_warnings([data], warnings_confirmed)
+    member = Member(household=household, **data)
+    with _audited(actor, "member_add"):
+        _save_new(member)
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, data: dict, warnings_confirmed: bool = False) -> Member:
+    _require(actor, "beneficiaries.change_member")
+    _check_household_scope(actor, member.household)
+    data = _clean_member_data(data, actor=actor)
+    error = nik_collision(actor=actor, nik=data["nik"], exclude_member_id=member.pk) if "nik" in data else None
+    if error:
+        raise ValidationError({"nik": error}, code="nik_exists")
+    changed = [field for field, value in data.items() if getattr(member, field) != value]
+    if not changed:
+        return member
+    if {"nik", "sex", "birth_date"} & set(changed):
+        merged = {f: data.get(f, getattr(member, f)) for f in ("nik", "sex", "birth_date", "full_name")}
+        _confirm_warnings([merged], warnings_confirmed)
+    for field in changed:
+        setattr(member, field, data[field])
+    member.full_clean()
+    with _audited(actor, "member_update"):
+        member.save(update_fields=[*changed, "updated_at"])
+    return member
+
+
+@transaction.atomic
+def member_deactivate(*, actor, member: Member, reason: int, note: str = "") -> Member:
+    _require(actor, "beneficiaries.change_member")
+    _check_household_scope(actor, member.household)
+    if reason not in choices.RemovalReason.values:
+        raise ValidationError({"removed_reason": _("Alasan dinonaktifkan wajib dipilih.")}, code="reason_required")
+    member.is_active = False
+    member.removed_at = timezone.now()
+    member.removed_reason = reason
+    member.removed_note = note
+    with _audited(actor, "member_deactivate"):
+        member.save(update_fields=["is_active", "removed_at", "removed_reason", "removed_note", "updated_at"])
+    return member
+
+
+@transaction.atomic
+def member_move(
+    *,
+    actor,
+    member: Member,
+    to_household: Household | None = None,
+    new_household_data: dict | None = None,
+    relationship: int,
+    note: str = "",
+) -> Member:
+    """Pecah KK: the member moves to another Keluarga, or to a new one, as one audited operation."""
+    _require(actor, "beneficiaries.change_member")
+    _check_household_scope(actor, member.household)
+    if (to_household is None) == (new_household_data is None):
+        raise ValidationError(_("Pilih keluarga tujuan atau isi data KK baru (salah satu)."), code="target_required")
+    if relationship not in choices.Relationship.values:
+        raise ValidationError({"relationship": _("Hubungan dalam keluarga wajib dipilih.")}, code="relationship")
+    with _audited(actor, f"member_move:{note[:80]}" if note else "member_move"):
+        if to_household is None:
+            data = {key: value for key, value in new_household_data.items() if key in HOUSEHOLD_EDITABLE}
+            data["kk_number"] = normalise_number(data.get("kk_number"))
+            if error := kk_collision(actor=actor, kk_number=data["kk_number"]):
+                raise ValidationError({"kk_number": error}, code="kk_exists")
+            rt = data.get("rt")
+            to_household = Household(**data, kelurahan_id=rt.kelurahan_id if rt else None, created_by=actor)
+            _check_household_scope(actor, to_household)
+            _save_new(to_household)
+        else:
+            if not to_household.is_active:
+                raise ValidationError(_("Keluarga tujuan sudah tidak aktif."), code="target_inactive")
+            if to_household.pk == member.household_id:
+                raise ValidationError(_("Keluarga tujuan sama dengan keluarga asal."), code="same_household")
+            _check_household_scope(actor, to_household)
+        if (
+            relationship == choices.Relationship.HEAD
+            and to_household.members.active().filter(relationship=choices.Relationship.HEAD).exists()
+        ):
+            raise ValidationError(
+                {"relationship": _("Hubungan dalam keluarga: keluarga tujuan sudah memiliki Kepala Keluarga.")},
+                code="two_heads",
+            )
+        member.household = to_household
+        member.relationship = relationship
+        member.full_clean()
+        member.save(update_fields=["household", "relationship", "updated_at"])
+    return member
