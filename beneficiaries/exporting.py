@@ -12,10 +12,12 @@ import datetime
 import tempfile
 from collections.abc import Iterable, Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from beneficiaries.models import Consent, Household, Member
+from beneficiaries import selectors
+from beneficiaries.models import Household, Member
 from beneficiaries.validators import mask_number
 from core.spreadsheets import neutralise, xlsx_cell
 
@@ -114,7 +116,8 @@ def _display(obj, field: str):
 
 
 def subject_record(member: Member) -> dict:
-    """Everything the registry holds about one person (UU PDP Pasal 32: access and copy)."""
+    """Everything the registry holds about one person (UU PDP Pasal 32: access and copy), including the consent
+    given for the whole household (no member named), which is about this person too."""
     household: Household = member.household
     member_fields = [f.name for f in Member._meta.concrete_fields if f.name not in ("household",)]
     household_fields = [
@@ -131,13 +134,15 @@ def subject_record(member: Member) -> dict:
         "persetujuan": [
             {
                 "tujuan": c.get_purpose_display(),
+                "berlaku_untuk": _("seluruh keluarga") if c.member_id is None else _("anggota ini"),
+                "pemberi_persetujuan": c.consenter_name,
                 "versi_pemberitahuan": c.notice_version,
                 "tanggal": c.consented_on.isoformat(),
                 "ditarik": c.withdrawn_on.isoformat() if c.withdrawn_on else None,
             }
-            for c in Consent.objects.filter(household=household).filter(member__in=[member, None])
+            for c in selectors.member_subject_consents(member=member)
         ],
-        "dibuat": datetime.datetime.now().isoformat(timespec="seconds"),
+        "dibuat": timezone.localtime().isoformat(timespec="seconds"),
     }
 
 
@@ -149,9 +154,18 @@ def subject_record_xlsx(record: dict) -> tempfile.SpooledTemporaryFile:
         for key, value in record[section].items():
             sheet.append([key, xlsx_cell("" if value is None else str(value))])
     sheet = workbook.create_sheet(title="persetujuan")
-    sheet.append([_("Tujuan"), _("Versi"), _("Tanggal"), _("Ditarik")])
+    sheet.append([_("Tujuan"), _("Berlaku untuk"), _("Pemberi persetujuan"), _("Versi"), _("Tanggal"), _("Ditarik")])
     for row in record["persetujuan"]:
-        sheet.append([row["tujuan"], row["versi_pemberitahuan"], row["tanggal"], row["ditarik"] or ""])
+        sheet.append(
+            [
+                row["tujuan"],
+                row["berlaku_untuk"],
+                xlsx_cell(row["pemberi_persetujuan"]),
+                row["versi_pemberitahuan"],
+                row["tanggal"],
+                row["ditarik"] or "",
+            ]
+        )
     handle = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115
     workbook.save(handle)
     handle.seek(0)

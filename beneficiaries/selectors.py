@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import translation
@@ -129,6 +129,18 @@ def household_members(*, household: Household) -> list[Member]:
 
 def household_consents(*, household: Household) -> list:
     return list(household.consents.select_related("member").order_by("-consented_on", "-pk"))
+
+
+def member_subject_consents(*, member: Member) -> list:
+    """The consent records about one person (data-subject copy): the member's own and those given for the whole
+    household (no member), oldest first; never another member's own consent."""
+    from beneficiaries.models import Consent
+
+    return list(
+        Consent.objects.filter(household_id=member.household_id)
+        .filter(Q(member=member) | Q(member__isnull=True))
+        .order_by("consented_on", "pk")
+    )
 
 
 def consent_get_for_user(*, user, pk):
