@@ -143,6 +143,30 @@ def member_subject_consents(*, member: Member) -> list:
     )
 
 
+def _latest_consent_withdrawn_on(purpose: str):
+    """The `withdrawn_on` of the household's latest consent record for the purpose (by consented_on, then pk):
+    NULL when that record stands or when there is none."""
+    from beneficiaries.models import Consent
+
+    latest = Consent.objects.filter(household=OuterRef("pk"), purpose=purpose).order_by("-consented_on", "-pk")
+    return Subquery(latest.values("withdrawn_on")[:1])
+
+
+def households_excluding_withdrawn(queryset, *, purpose: str):
+    """`queryset` without the households whose latest consent record for `purpose` is withdrawn (the same rule
+    as `households_lacking_consent`, as a filter for lists and exports that must not read ids into Python)."""
+    return queryset.alias(_consent_withdrawn_on=_latest_consent_withdrawn_on(purpose)).filter(
+        _consent_withdrawn_on__isnull=True
+    )
+
+
+def households_withdrawn(queryset, *, purpose: str):
+    """The households of `queryset` that `households_excluding_withdrawn` leaves out."""
+    return queryset.alias(_consent_withdrawn_on=_latest_consent_withdrawn_on(purpose)).filter(
+        _consent_withdrawn_on__isnull=False
+    )
+
+
 def consent_get_for_user(*, user, pk):
     from beneficiaries.models import Consent
 
