@@ -21,6 +21,7 @@ import decimal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,17 +177,35 @@ def csv_stream(rows: Iterable[list], *, header: list[str] | None = None) -> Iter
         yield writer.writerow(row)
 
 
+def _typed_text_positions() -> frozenset[int]:
+    """Positions of the columns whose text people typed (names, addresses, places, sources)."""
+    positions = set()
+    for position, key in enumerate(COLUMNS):
+        model = Household if key in {f.name for f in Household._meta.concrete_fields} else Member
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue  # kelurahan, rt, rw: names and numbers from the reference tables
+        if isinstance(field, models.CharField) and not field.choices and key not in TEXT_COLUMNS:
+            positions.add(position)
+    return frozenset(positions)
+
+
 def xlsx_file(rows: Iterable[list], *, title: str) -> tempfile.SpooledTemporaryFile:
     """A write-only workbook in a spooled temporary file (memory stays flat; spills to disk when large): the
     data first (the sheet the import reads), then the notes and the template's column notes."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(export_header())
-    text_positions = [position for position, key in enumerate(COLUMNS) if key in TEXT_COLUMNS]
+    number_positions = [position for position, key in enumerate(COLUMNS) if key in TEXT_COLUMNS]
+    typed = _typed_text_positions()
     for row in rows:
-        # Written as text: never a formula, never a number that loses NIK digits.
-        cells = [xlsx_cell(str(v)) if v is not None else "" for v in row]
-        for position in text_positions:
+        # Written as text: never a formula, never a number that loses NIK digits. Only text people typed can
+        # hold a control character or a formula (codes, dates and numbers are ours); an empty cell is left out.
+        cells = [
+            (xlsx_cell(str(v)) if i in typed else str(v)) if v not in (None, "") else None for i, v in enumerate(row)
+        ]
+        for position in number_positions:
             cell = WriteOnlyCell(sheet, value=cells[position])
             cell.number_format = "@"
             cells[position] = cell
