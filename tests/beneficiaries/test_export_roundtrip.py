@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from beneficiaries import choices, selectors
 from beneficiaries.models import Consent, Household, ImportBatch, Member
 from beneficiaries.services import importing
-from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
+from tests.factories.beneficiaries import HouseholdFactory, MemberFactory, make_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +253,34 @@ def test_households_excluding_withdrawn_reads_the_latest_record_by_date_then_id(
     assert set(selectors.households_excluding_withdrawn(queryset, purpose=purpose)) == set()
     assert set(selectors.households_withdrawn(queryset, purpose=purpose)) == {rich, plain}
     assert set(selectors.households_excluding_withdrawn(queryset, purpose=choices.ConsentPurpose.AID)) == {rich, plain}
+
+
+def test_a_newborns_nik_written_into_the_export_fills_in_that_member(client_for, user_kecamatan, registry):
+    """The member without NIK is found by household, name and birth date even when the row now has a NIK, so
+    the correction updates her (and clears the reason) instead of adding a second member."""
+    rich, _plain = registry
+    baby = rich.members.get(nik__isnull=True)
+    before = snapshot()
+    rows = list(csv.reader(io.StringIO(export(client_for(user_kecamatan), "csv", reveal="on").decode("utf-8-sig"))))
+    target = next(r for r in rows if len(r) > 1 and r[HEADER.index("nama_lengkap")] == baby.full_name)
+    assert target[HEADER.index("nik")] == "" and target[HEADER.index("alasan_tanpa_nik")] == "1"
+    new_nik = make_nik(8800, birth_date=baby.birth_date, female=True)
+    target[HEADER.index("nik")] = new_nik  # the reason is left as it was: a NIK makes it moot
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    batch = import_file(user_kecamatan, buffer.getvalue().encode(), "nik-bayi.csv")
+    assert batch.rejected_rows == 0, errors_of(batch)
+    assert (batch.members_created, batch.members_updated, batch.unchanged_rows) == (0, 1, 3)
+    importing.import_batch_commit(actor=user_kecamatan, batch=batch)
+    assert changes_between(before, snapshot()) == {
+        ("Member", baby.pk, "nik"),
+        ("Member", baby.pk, "nik_missing_reason"),
+    }
+    baby.refresh_from_db()
+    assert (baby.nik, baby.nik_missing_reason) == (new_nik, None)
+
+
+def test_nik_and_its_missing_reason_are_one_pair_of_columns():
+    household_keys, member_keys = importing.columns.present_keys(["kk_number", "kelurahan", "rt", "nik"])
+    assert "nik_missing_reason" in member_keys and "desil" not in household_keys
+    assert importing.columns.present_keys([]) == (importing.HOUSEHOLD_KEYS, importing.MEMBER_KEYS)

@@ -74,6 +74,8 @@ def present_keys(columns: list[str] | None) -> tuple[tuple[str, ...], tuple[str,
     if not columns:
         return HOUSEHOLD_KEYS, MEMBER_KEYS
     present = set(columns)
+    if present & {"nik", "nik_missing_reason"}:
+        present |= {"nik", "nik_missing_reason"}  # a row has a NIK or a reason: setting one clears the other
     return (
         tuple(key for key in HOUSEHOLD_KEYS if SOURCE_COLUMN.get(key, key) in present),
         tuple(key for key in MEMBER_KEYS if key in present),

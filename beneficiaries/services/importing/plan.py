@@ -41,8 +41,9 @@ def _statements(batch: ImportBatch) -> list[str]:
             ) f
             LEFT JOIN beneficiaries_household h ON h.kk_number = f.kk_number AND h.is_active""",  # noqa: S608  # nosec B608
         "ANALYZE import_household",
-        # One row per accepted row: the active member it updates (same NIK; without NIK, same name and birth date
-        # in the same household), if any.
+        # One row per accepted row: the active member it updates (same NIK; else a member without NIK of the same
+        # household with the same name and birth date, so that a newborn's NIK written into an export fills in
+        # that member instead of adding a second one), if any.
         f"""CREATE TEMPORARY TABLE import_member ON COMMIT DROP AS
             SELECT r.id AS row_id, r.row_number, r.kk_number, m.id AS member_id,
                    (m.id IS NOT NULL AND ({member_changed})) AS changed
@@ -52,9 +53,10 @@ def _statements(batch: ImportBatch) -> list[str]:
                 SELECT m.* FROM beneficiaries_member m
                 WHERE m.is_active AND (
                     (r.nik <> '' AND m.nik = r.nik)
-                    OR (r.nik = '' AND m.nik IS NULL AND m.household_id = p.household_id
+                    OR (m.nik IS NULL AND m.household_id = p.household_id
                         AND lower(m.full_name) = lower(r.full_name) AND m.birth_date = r.birth_date)
                 )
+                ORDER BY m.nik IS NULL
                 LIMIT 1
             ) m ON true
             WHERE r.batch_id = %(batch)s AND r.is_accepted""",  # noqa: S608  # nosec B608
