@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 
@@ -69,16 +70,18 @@ def _first_line(raw: bytes) -> bytes:
 
 def _notes_as_blank(rows: Iterator[list]) -> Iterator[list]:
     """Rows before the header whose first cell starts with '#' are notes (the export writes them: masked or full,
-    households left out): read as blank rows, so that row numbers still match the file's."""
+    households left out): read as blank rows, so that row numbers still match the file's. The rows after the
+    header pass straight through (no Python frame per row)."""
+    head: list[list] = []
     for row in rows:
         first = row[0] if row else None
         if isinstance(first, str) and first.lstrip().startswith(NOTE):
-            yield []
+            head.append([])
             continue
-        yield row
+        head.append(row)
         if any(not _blank(cell) for cell in row):
             break
-    yield from rows
+    return itertools.chain(head, rows)
 
 
 def iter_raw_rows(raw: bytes, kind: str) -> Iterator[list]:

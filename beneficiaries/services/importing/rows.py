@@ -49,6 +49,7 @@ class _Wilayah:
     today: datetime.date
     kk_label: str
     details: dict = field(default_factory=dict)
+    detail_cells: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.identity_checks = (
@@ -155,13 +156,25 @@ def _parse_household(raw: dict, wilayah: _Wilayah) -> tuple[dict, list[dict]]:
             data["desil"] = parse_int(raw["desil"], label="desil", low=1, high=10)
         except CellError as exc:
             err("desil", str(exc))
+    cache = wilayah.detail_cells
     for key, (parser, empty) in wilayah.details.items():
         data[key] = empty
         if key in raw:
-            try:
-                data[key] = parser(raw[key])
-            except CellError as exc:
-                err(key, str(exc))
+            value = raw[key]
+            # The same few values ("0", "1", a code) fill these columns: each is parsed once per file.
+            cache_key = (key, value) if type(value) is str else (key, type(value), value)
+            found = cache.get(cache_key)
+            if found is None:
+                try:
+                    found = (parser(value), None)
+                except CellError as exc:
+                    found = (empty, str(exc))
+                if len(cache) >= 50_000:
+                    cache.clear()
+                cache[cache_key] = found
+            data[key] = found[0]
+            if found[1] is not None:
+                err(key, found[1])
     gps = ("latitude", "longitude")
     if (data.get(gps[0]) is None) != (data.get(gps[1]) is None) and not any(
         e["column"] in (COLUMNS[gps[0]][0], COLUMNS[gps[1]][0]) for e in errors
