@@ -7,7 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import choices
-from beneficiaries.models import Household, Member
+from beneficiaries.models import Household, ImportBatch, Member
 from beneficiaries.services import MEMBER_EDITABLE, SENSITIVE_FIELDS
 from beneficiaries.validators import normalise_number, validate_kk, validate_nik
 from core.models import RT
@@ -360,4 +360,12 @@ class ConsentForm(forms.Form):
     )
     consented_on = forms.DateField(
         label=_("Tanggal persetujuan"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+
+class ImportActionForm(forms.Form):
+    """The buttons of the import page: which `ImportBatch.Action` the uploader chose."""
+
+    action = forms.ChoiceField(
+        choices=ImportBatch.Action.choices, error_messages={"invalid_choice": _("Tindakan impor tidak dikenal.")}
     )

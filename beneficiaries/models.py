@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries import choices
 from beneficiaries.validators import validate_kk, validate_nik
 from core import history
+from core.access import is_signed_in
 from core.models import RT, Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -321,6 +322,13 @@ class DuplicateFlag(TimeStampedModel):
         MERGED = "merged", _("Digabung")
         DISMISSED = "dismissed", _("Bukan data ganda")
 
+    class Action(models.TextChoices):
+        DISMISS = "dismiss", _("Bukan orang yang sama")
+        MERGE = "merge", _("Gabungkan")
+
+    #: What a reviewer may do in each status (services.duplicate_transition).
+    ACTIONS = {Status.OPEN: (Action.DISMISS, Action.MERGE)}
+
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("anggota"))
     other = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("anggota lain"))
@@ -356,7 +364,7 @@ class DuplicateFlag(TimeStampedModel):
 class ImportBatchQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # A batch is the uploader's own work; admins see every batch.
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         if user.kelurahan_scope() is None:
             return self
@@ -374,6 +382,18 @@ class ImportBatch(TimeStampedModel):
         COMMITTED = "committed", _("Tersimpan")
         CANCELLED = "cancelled", _("Dibatalkan")
         FAILED = "failed", _("Gagal")
+
+    class Action(models.TextChoices):
+        COMMIT = "commit", _("Simpan ke registri")
+        CANCEL = "cancel", _("Batalkan")
+
+    #: What the uploader may do to a batch in each status (services.importing.import_batch_transition).
+    ACTIONS = {
+        Status.UPLOADED: (Action.CANCEL,),
+        Status.VALIDATING: (Action.CANCEL,),
+        Status.VALIDATED: (Action.COMMIT, Action.CANCEL),
+        Status.FAILED: (Action.CANCEL,),
+    }
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

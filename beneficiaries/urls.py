@@ -23,5 +23,6 @@ urlpatterns = [
     path("impor/", views.ImportListView.as_view(), name="import_list"),
     path("impor/templat/", views.ImportTemplateView.as_view(), name="import_template"),
     path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path("impor/<int:pk>/kemajuan/", views.ImportProgressView.as_view(), name="import_progress"),
     path("impor/<int:pk>/ditolak.csv", views.ImportRejectedCsvView.as_view(), name="import_rejected"),
 ]

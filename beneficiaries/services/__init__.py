@@ -21,7 +21,7 @@ from beneficiaries.services.common import (
     nik_collision,
 )
 from beneficiaries.services.consents import consent_record, consent_withdraw
-from beneficiaries.services.duplicates import duplicate_dismiss, duplicate_merge, duplicates_detect
+from beneficiaries.services.duplicates import duplicate_transition, duplicates_detect, duplicates_scan_request
 from beneficiaries.services.households import (
     household_deactivate,
     household_register,
@@ -39,9 +39,9 @@ __all__ = [
     "access_event_record",
     "consent_record",
     "consent_withdraw",
-    "duplicate_dismiss",
-    "duplicate_merge",
+    "duplicate_transition",
     "duplicates_detect",
+    "duplicates_scan_request",
     "household_deactivate",
     "household_register",
     "household_save_with_members",

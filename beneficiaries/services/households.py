@@ -102,6 +102,8 @@ def household_save_with_members(
     *, actor, household: Household, data: dict, members: list[dict], warnings_confirmed: bool = False
 ) -> Household:
     """The edit screen: household fields and its members (existing ones carry `id`) in one transaction."""
+    _require(actor, "beneficiaries.change_household")
+    _check_household_scope(actor, household)
     members = [{**_clean_member_data(m, actor=actor), "id": m.get("id")} for m in members]
     _check_members(actor=actor, members=members, exclude_ids=[m["id"] for m in members])
     _confirm_warnings(members, warnings_confirmed)

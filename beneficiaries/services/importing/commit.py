@@ -1,4 +1,4 @@
-"""Commit: the plan carried out in one transaction; request, cancel; the management command's flow."""
+"""Commit: the plan carried out in one transaction (the commit task's work); the management command's flow."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Household, ImportBatch, Member, new_card_token
+from beneficiaries.services.common import _require
 from beneficiaries.services.importing.columns import HOUSEHOLD_KEYS, MEMBER_KEYS
 from beneficiaries.services.importing.plan import _MEMBER_VALUES, _PLAN, _plan
 from beneficiaries.services.importing.upload import import_batch_create
@@ -75,7 +76,10 @@ def _apply(batch: ImportBatch, *, actor) -> dict:
 
 
 def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
-    """All accepted rows in one transaction (R4); the history triggers record every row with the actor."""
+    """All accepted rows in one transaction (R4); the history triggers record every row with the actor.
+
+    The work of `commit_import_batch_task`, after `import_batch_transition(action=COMMIT)` marked the batch."""
+    _require(actor, "beneficiaries.add_importbatch")
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.COMMITTED:
@@ -103,29 +107,11 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def import_batch_request_commit(*, actor, batch: ImportBatch) -> bool:
-    """Marks a validated batch for saving (once: a double click changes nothing); the task does the work."""
-    return bool(
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATED).update(
-            status=ImportBatch.Status.COMMITTING, updated_at=timezone.now()
-        )
-    )
-
-
-def import_batch_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
-    if batch.status in (ImportBatch.Status.COMMITTED, ImportBatch.Status.COMMITTING):
-        raise ValidationError(_("Impor yang sudah disimpan tidak dapat dibatalkan."), code="committed")
-    batch.status = ImportBatch.Status.CANCELLED
-    batch.save(update_fields=["status", "updated_at"])
-    batch.rows.all().delete()
-    return batch
-
-
 def import_file_path(path: str, *, actor=None, dry_run: bool = False) -> ImportBatch:
     """`manage.py import_households`: the same service, run synchronously."""
     with open(path, "rb") as handle:
         data = handle.read()
-    batch = import_batch_create(actor=actor, uploaded_file=io.BytesIO(data), name=path)
+    batch = import_batch_create(actor=actor, uploaded_file=io.BytesIO(data), name=path, run_task=False)
     batch = import_batch_validate(batch_id=batch.pk, actor=actor)
     if batch.status != ImportBatch.Status.VALIDATED or dry_run:
         return batch
