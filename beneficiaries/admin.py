@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventModelAdmin  # noqa: F401 - pghistory.admin is installed; events browse there
 
 from beneficiaries import services
-from beneficiaries.models import Consent, DuplicateFlag, Household, ImportBatch, ImportRow, Member
+from beneficiaries.models import Consent, DuplicateFlag, Household, HouseholdFlag, ImportBatch, ImportRow, Member
 from beneficiaries.validators import mask_number, normalise_number
 from core.admin import ReadOnlyAdmin, ServiceAdmin
 
@@ -173,6 +173,15 @@ class DuplicateFlagAdmin(ReadOnlyAdmin):
     list_display = ["member", "other", "kind", "score", "status", "reviewed_by", "reviewed_at"]
     list_filter = ["status", "kind"]
     raw_id_fields = ["member", "other", "reviewed_by"]
+
+
+@admin.register(HouseholdFlag)
+class HouseholdFlagAdmin(ReadOnlyAdmin):
+    """Fixed on the portal (the household's edit page) and closed there or by the nightly check."""
+
+    list_display = ["household", "kind", "heads", "status", "resolved_by", "resolved_at", "created_at"]
+    list_filter = ["status", "kind"]
+    raw_id_fields = ["household", "resolved_by"]
 
 
 class ImportRowInline(admin.TabularInline):

@@ -15,6 +15,8 @@ _STAFF_COMMON = [
     "export_household",
     "view_duplicateflag",
     "change_duplicateflag",
+    "view_householdflag",
+    "change_householdflag",
     "view_importbatch",
     "add_importbatch",
     "view_importrow",

@@ -361,6 +361,68 @@ class DuplicateFlag(TimeStampedModel):
         return f"{self.member} ~ {self.other}"
 
 
+class HouseholdFlagQuerySet(ScopedQuerySet):
+    kelurahan_lookup = "household__kelurahan"
+
+    def open(self):
+        return self.filter(status=HouseholdFlag.Status.OPEN)
+
+
+@history.track()
+class HouseholdFlag(TimeStampedModel):
+    """A household that breaks a registry rule, waiting for a person to fix it: the data-quality sibling of
+    DuplicateFlag, in the same queue. Today the rule is "exactly one active Kepala Keluarga" (SHDK 1); households
+    registered before the services enforced it are found by `household_flags_detect` (nightly and after imports).
+    """
+
+    class Kind(models.TextChoices):
+        NO_HEAD = "no_head", _("Tidak ada Kepala Keluarga")
+        TWO_HEADS = "two_heads", _("Lebih dari satu Kepala Keluarga")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Perlu diperbaiki")
+        RESOLVED = "resolved", _("Sudah diperbaiki")
+
+    class Action(models.TextChoices):
+        RESOLVE = "resolve", _("Tandai sudah diperbaiki")
+
+    #: What a reviewer may do in each status (services.household_flag_transition).
+    ACTIONS = {Status.OPEN: (Action.RESOLVE,)}
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="quality_flags", verbose_name=_("keluarga")
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    heads = models.PositiveSmallIntegerField(_("jumlah Kepala Keluarga saat ditemukan"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diperbaiki oleh"),
+    )
+    resolved_at = models.DateTimeField(_("diperbaiki pada"), null=True, blank=True)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+
+    objects = HouseholdFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("masalah data keluarga")
+        verbose_name_plural = _("masalah data keluarga")
+        constraints = [
+            # One open flag per household and kind, so re-running detection never adds a second one.
+            models.UniqueConstraint(
+                fields=["household", "kind"], condition=Q(status="open"), name="beneficiaries_hhflag_open_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="benef_hhflag_status_idx")]
+
+    def __str__(self):
+        return f"{self.household} · {self.get_kind_display()}"
+
+
 class ImportBatchQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # A batch is the uploader's own work; admins see every batch.

@@ -12,9 +12,12 @@ def validate_import_batch_task(batch_id: int) -> int:
 
 @shared_task(acks_late=True)
 def detect_duplicates_task(kelurahan_id: int | None = None) -> int:
+    """The data-quality queue: likely duplicate members and households without exactly one head (nightly, after
+    every committed import, and on the button). Idempotent: a second run adds no flag."""
     from beneficiaries.services.duplicates import duplicates_detect
+    from beneficiaries.services.heads import household_flags_detect
 
-    return duplicates_detect(kelurahan_id=kelurahan_id)
+    return duplicates_detect(kelurahan_id=kelurahan_id) + household_flags_detect(kelurahan_id=kelurahan_id)
 
 
 @shared_task(acks_late=True)

@@ -20,6 +20,9 @@ urlpatterns = [
     path("anggota/<int:pk>/permintaan-data/", views.SubjectRequestView.as_view(), name="member_subject_request"),
     path("data-ganda/", views.DuplicateListView.as_view(), name="duplicate_list"),
     path("data-ganda/<int:pk>/", views.DuplicateDetailView.as_view(), name="duplicate_detail"),
+    path(
+        "data-ganda/keluarga/<int:pk>/selesai/", views.HouseholdFlagResolveView.as_view(), name="household_flag_resolve"
+    ),
     path("impor/", views.ImportListView.as_view(), name="import_list"),
     path("impor/templat/", views.ImportTemplateView.as_view(), name="import_template"),
     path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),

@@ -21,15 +21,17 @@ from beneficiaries.forms import (
     ConsentForm,
     DeactivateForm,
     DuplicateDecisionForm,
+    HouseholdFlagResolveForm,
     HouseholdForm,
     ImportActionForm,
     ImportUploadForm,
     MemberCreateFormSet,
+    MemberDeactivateForm,
     MemberFormSet,
-    MemberMoveForm,
+    MemberMoveWithSuccessorForm,
     SearchForm,
 )
-from beneficiaries.models import DuplicateFlag, Household, ImportBatch, Member
+from beneficiaries.models import DuplicateFlag, Household, HouseholdFlag, ImportBatch, Member
 from beneficiaries.services import importing
 from core.access import PermissionMixin
 from core.audit import client_ip
@@ -295,11 +297,12 @@ class MemberMoveView(PermissionMixin, View):
 
     def get(self, request, pk):
         member = selectors.member_get_for_user(user=request.user, pk=pk)
-        return render(request, self.template_name, {"member": member, "form": MemberMoveForm(user=request.user)})
+        form = MemberMoveWithSuccessorForm(user=request.user, member=member)
+        return render(request, self.template_name, {"member": member, "form": form})
 
     def post(self, request, pk):
         member = selectors.member_get_for_user(user=request.user, pk=pk)
-        form = MemberMoveForm(request.POST, user=request.user)
+        form = MemberMoveWithSuccessorForm(request.POST, user=request.user, member=member)
         if form.is_valid():
             cleaned = form.cleaned_data
             try:
@@ -313,6 +316,7 @@ class MemberMoveView(PermissionMixin, View):
                         to_household=target,
                         relationship=cleaned["relationship"],
                         note=cleaned["note"],
+                        new_head=cleaned.get("new_head"),
                     )
                 else:
                     services.member_move(
@@ -325,6 +329,7 @@ class MemberMoveView(PermissionMixin, View):
                         },
                         relationship=cleaned["relationship"],
                         note=cleaned["note"],
+                        new_head=cleaned.get("new_head"),
                     )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):  # the service names the new KK "kk_number"; the form, "new_kk"
@@ -343,12 +348,16 @@ class HouseholdDeactivateView(PermissionMixin, View):
     def get_object(self, request, pk):
         return selectors.household_get_for_user(user=request.user, pk=pk)
 
+    def make_form(self, obj, data=None):
+        return DeactivateForm(data)
+
     def get(self, request, pk):
-        return render(request, self.template_name, {"object": self.get_object(request, pk), "form": DeactivateForm()})
+        obj = self.get_object(request, pk)
+        return render(request, self.template_name, {"object": obj, "form": self.make_form(obj)})
 
     def post(self, request, pk):
         obj = self.get_object(request, pk)
-        form = DeactivateForm(request.POST)
+        form = self.make_form(obj, request.POST)
         if form.is_valid():
             try:
                 self.deactivate(request, obj, form.cleaned_data)
@@ -369,8 +378,17 @@ class MemberDeactivateView(HouseholdDeactivateView):
     def get_object(self, request, pk):
         return selectors.member_get_for_user(user=request.user, pk=pk)
 
+    def make_form(self, obj, data=None):
+        return MemberDeactivateForm(data, member=obj)
+
     def deactivate(self, request, obj, cleaned):
-        services.member_deactivate(actor=request.user, member=obj, reason=cleaned["reason"], note=cleaned["note"])
+        services.member_deactivate(
+            actor=request.user,
+            member=obj,
+            reason=cleaned["reason"],
+            note=cleaned["note"],
+            new_head=cleaned.get("new_head"),
+        )
 
 
 # --- Export ---------------------------------------------------------------------------------------------
@@ -414,8 +432,13 @@ class DuplicateListView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["flags"] = list(selectors.duplicate_queue(user=self.request.user)[:100])
-        context["can_detect"] = self.request.user.has_perm("beneficiaries.change_duplicateflag")
+        user = self.request.user
+        context["flags"] = list(selectors.duplicate_queue(user=user)[:100])
+        context["can_detect"] = user.has_perm("beneficiaries.change_duplicateflag")
+        if user.has_perm("beneficiaries.view_householdflag"):
+            context["show_household_flags"] = True
+            context["household_flags"] = list(selectors.household_flag_queue(user=user)[:100])
+            context["can_resolve"] = user.has_perm("beneficiaries.change_householdflag")
         return context
 
     def post(self, request):
@@ -454,6 +477,29 @@ class DuplicateDetailView(PermissionMixin, View):
             else:
                 return redirect("beneficiaries:duplicate_list")
         return render(request, self.template_name, {"flag": flag, "form": form})
+
+
+class HouseholdFlagResolveView(PermissionMixin, View):
+    """ "Sudah diperbaiki" on a data-quality flag: closed only if the household is right now (the service checks)."""
+
+    permission_required = "beneficiaries.change_householdflag"
+
+    def post(self, request, pk):
+        flag = selectors.household_flag_get_for_user(user=request.user, pk=pk)
+        form = HouseholdFlagResolveForm(request.POST)
+        form.is_valid()
+        try:
+            services.household_flag_transition(
+                actor=request.user,
+                flag=flag,
+                action=HouseholdFlag.Action.RESOLVE,
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Masalah data keluarga ditandai sudah diperbaiki."))
+        return redirect("beneficiaries:duplicate_list")
 
 
 # --- Import ---------------------------------------------------------------------------------------------

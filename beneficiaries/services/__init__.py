@@ -3,8 +3,8 @@
 Every function raises `ValidationError` with a `code` and an Indonesian message naming the field. History
 rows come from the pghistory triggers; `_audited` adds the acting user and the operation to their context.
 
-Split by sub-domain (docs/conventions.md): `households`, `members`, `consents`, `duplicates` (detection and
-decisions), `access_events`, `importing/` (the bulk import), `merging` (other apps' merge handlers),
+Split by sub-domain (docs/conventions.md): `households`, `members`, `heads` (one Kepala Keluarga per
+household, and its data-quality flags), `consents`, `duplicates` (detection and decisions), `access_events`, `importing/` (the bulk import), `merging` (other apps' merge handlers),
 `retention`; `common` holds what they share. The public names are re-exported here, so that
 `from beneficiaries import services; services.household_register(...)` is the way callers use them.
 """
@@ -22,6 +22,7 @@ from beneficiaries.services.common import (
 )
 from beneficiaries.services.consents import consent_record, consent_withdraw
 from beneficiaries.services.duplicates import duplicate_transition, duplicates_detect, duplicates_scan_request
+from beneficiaries.services.heads import household_flag_transition, household_flags_detect
 from beneficiaries.services.households import (
     household_deactivate,
     household_register,
@@ -43,6 +44,8 @@ __all__ = [
     "duplicates_detect",
     "duplicates_scan_request",
     "household_deactivate",
+    "household_flag_transition",
+    "household_flags_detect",
     "household_register",
     "household_save_with_members",
     "household_update",

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import choices
 from beneficiaries.models import Consent, DuplicateFlag, Member
-from beneficiaries.services import merging
+from beneficiaries.services import heads, merging
 from beneficiaries.services.access_events import access_event_record
 from beneficiaries.services.common import _audited, _require
+from beneficiaries.validators import mask_number
 from core.errors import Conflict
 from core.models import AuditAction
 
@@ -123,7 +124,20 @@ def _merge(*, actor, flag: DuplicateFlag, keep: Member | None, note: str) -> Mem
     then the other is deactivated as "data ganda". One transaction, one history context."""
     if keep is None or keep.pk not in (flag.member_id, flag.other_id):
         raise ValidationError(_("Anggota yang dipertahankan harus salah satu dari pasangan ini."), code="keep_invalid")
-    drop = Member.objects.get(pk=flag.other_id if keep.pk == flag.member_id else flag.member_id)
+    drop = Member.objects.select_related("household").get(
+        pk=flag.other_id if keep.pk == flag.member_id else flag.member_id
+    )
+    family = drop.household
+    is_last = not family.members.active().exclude(pk=drop.pk).exists()
+    if drop.relationship == choices.Relationship.HEAD and not is_last:
+        raise ValidationError(
+            _(
+                "%(name)s adalah Kepala Keluarga KK %(kk)s: pertahankan data ini, atau tetapkan dulu Kepala "
+                "Keluarga lain di keluarga tersebut."
+            ),
+            code="head_dropped",
+            params={"name": drop.full_name, "kk": mask_number(family.kk_number)},
+        )
     with _audited(actor, "duplicate_merge"):
         Consent.objects.filter(member=drop).update(member=keep)
         merging.run_member_handlers(drop, keep)
@@ -140,6 +154,14 @@ def _merge(*, actor, flag: DuplicateFlag, keep: Member | None, note: str) -> Mem
         drop.removed_reason = choices.RemovalReason.DUPLICATE
         drop.removed_note = (_("Digabung ke anggota #%(id)s. ") % {"id": keep.pk} + note)[:300]
         drop.save(update_fields=["is_active", "removed_at", "removed_reason", "removed_note", "updated_at"])
+        if is_last and family.pk != keep.household_id:
+            # The duplicate was its family's only member: the family itself was the duplicate record.
+            family.is_active = False
+            family.removed_at = timezone.now()
+            family.removed_reason = choices.RemovalReason.DUPLICATE
+            family.removed_note = drop.removed_note
+            family.save(update_fields=["is_active", "removed_at", "removed_reason", "removed_note", "updated_at"])
+        heads.assert_one_head(family, actor=actor)
         flag.status = DuplicateFlag.Status.MERGED
         flag.reviewed_by = actor
         flag.reviewed_at = timezone.now()

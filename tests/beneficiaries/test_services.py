@@ -164,15 +164,22 @@ def test_member_move_to_new_household_is_one_audited_operation(user_kelurahan, h
 
 def test_member_move_to_existing_household_refuses_second_head(user_kecamatan, household_keramasan, household_kemang):
     head = household_keramasan.members.get(relationship=choices.Relationship.HEAD)
-    with pytest.raises(ValidationError):
+    wife = household_keramasan.members.get(relationship=choices.Relationship.WIFE)  # head of the family left behind
+    with pytest.raises(ValidationError) as error:
         services.member_move(
-            actor=user_kecamatan, member=head, to_household=household_kemang, relationship=choices.Relationship.HEAD
+            actor=user_kecamatan,
+            member=head,
+            to_household=household_kemang,
+            relationship=choices.Relationship.HEAD,
+            new_head=wife,
         )
+    assert "keluarga tujuan sudah memiliki Kepala Keluarga" in str(error.value)
     services.member_move(
         actor=user_kecamatan,
         member=head,
         to_household=household_kemang,
         relationship=choices.Relationship.OTHER_RELATIVE,
+        new_head=wife,
     )
     assert head.household_id == household_kemang.pk
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import choices
 from beneficiaries.models import Household, ImportBatch, ImportRow, Member
-from beneficiaries.services.importing.columns import HOUSEHOLD_KEYS, STAGED_COLUMNS, STAGED_KEYS
+from beneficiaries.services.importing.columns import COLUMNS, HOUSEHOLD_KEYS, STAGED_COLUMNS, STAGED_KEYS
 from beneficiaries.services.importing.files import _blank, _filled, iter_raw_rows, sniff_type
 from beneficiaries.services.importing.plan import _preview_counts
 from beneficiaries.services.importing.rows import _header_keys, _RowParser, _Wilayah
@@ -233,3 +233,67 @@ def _check_against_registry(batch: ImportBatch, actor) -> None:
                     "WHERE id = ANY(%s)",
                     [json.dumps([error]), ids],
                 )
+    _check_one_head(batch)
+
+
+# Per KK of the accepted rows: the heads the family will have after the commit, i.e. the accepted rows with
+# relationship 1, plus the registry's active heads of that KK that no accepted row updates (same matching as the
+# commit's plan: NIK, or name and birth date without NIK).
+_FAMILY_HEADS = """
+    WITH fam AS (
+        SELECT kk_number, count(*) FILTER (WHERE relationship = %(head)s) AS file_heads
+        FROM beneficiaries_importrow WHERE batch_id = %(batch)s AND is_accepted GROUP BY kk_number
+    ), reg AS (
+        SELECT h.kk_number, count(m.id) AS kept_heads
+        FROM beneficiaries_household h
+        JOIN fam ON fam.kk_number = h.kk_number
+        JOIN beneficiaries_member m ON m.household_id = h.id AND m.is_active AND m.relationship = %(head)s
+        WHERE h.is_active
+          AND NOT EXISTS (
+            SELECT 1 FROM beneficiaries_importrow r
+            WHERE r.batch_id = %(batch)s AND r.is_accepted AND r.nik <> '' AND r.nik = m.nik
+          )
+          AND NOT (m.nik IS NULL AND EXISTS (
+            SELECT 1 FROM beneficiaries_importrow r
+            WHERE r.batch_id = %(batch)s AND r.is_accepted AND r.nik = '' AND r.kk_number = h.kk_number
+              AND lower(r.full_name) = lower(m.full_name) AND r.birth_date = m.birth_date
+          ))
+        GROUP BY h.kk_number
+    )
+    SELECT fam.kk_number, fam.file_heads + coalesce(reg.kept_heads, 0) AS heads
+    FROM fam LEFT JOIN reg ON reg.kk_number = fam.kk_number
+    WHERE fam.file_heads + coalesce(reg.kept_heads, 0) <> 1
+"""
+_REJECT_FAMILIES = f"""
+    UPDATE beneficiaries_importrow r
+    SET errors = r.errors || jsonb_build_array(jsonb_build_object(
+            'column', %(column)s::text, 'message', CASE WHEN b.heads = 0 THEN %(none)s::text ELSE %(many)s::text END
+        )),
+        is_accepted = false
+    FROM ({_FAMILY_HEADS}) b
+    WHERE r.batch_id = %(batch)s AND r.is_accepted AND r.kk_number = b.kk_number
+"""  # noqa: S608  # nosec B608 - constants only
+
+
+def _check_one_head(batch: ImportBatch) -> None:
+    """A family must end with exactly one active Kepala Keluarga (issue 22 B4): otherwise every accepted row of
+    its KK is rejected, with the reason on each row, and the rest of the file goes ahead."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REJECT_FAMILIES,
+            {
+                "batch": batch.pk,
+                "head": int(choices.Relationship.HEAD),
+                "column": COLUMNS["relationship"][0],
+                "none": _(
+                    "Keluarga dengan nomor KK ini tidak memiliki Kepala Keluarga: isi satu baris anggotanya dengan "
+                    "hubungan 1 (Kepala Keluarga), atau perbaiki baris Kepala Keluarga yang ditolak. Semua baris "
+                    "keluarga ini ditolak."
+                ),
+                "many": _(
+                    "Nomor KK ini sudah memiliki Kepala Keluarga lain di registri, sehingga keluarga ini akan "
+                    "memiliki dua Kepala Keluarga: ubah hubungan di berkas, atau ganti Kepala Keluarga lewat "
+                    "halaman Ubah keluarga. Semua baris keluarga ini ditolak."
+                ),
+            },
+        )
