@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Household, ImportBatch, Member, new_card_token
+from beneficiaries.models import Household, ImportBatch, ImportRow, Member, new_card_token
 from beneficiaries.services.common import _require
 from beneficiaries.services.importing.columns import HOUSEHOLD_KEYS, MEMBER_KEYS
 from beneficiaries.services.importing.plan import _MEMBER_VALUES, _PLAN, _plan
@@ -97,14 +97,28 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
         batch.unchanged_rows = counts["unchanged"]
         batch.status = ImportBatch.Status.COMMITTED
         batch.committed_at = timezone.now()
-        if not any(
+        changed = any(
             counts[k] for k in ("households_created", "households_updated", "members_created", "members_updated")
-        ):
+        )
+        if not changed:
             batch.message = _("Tidak ada perubahan: semua baris sudah sama dengan data di registri.")
         else:
             batch.message = ""
+            _detect_duplicates_after(batch)
         batch.save()
     return batch
+
+
+def _detect_duplicates_after(batch: ImportBatch) -> None:
+    """New and changed members may duplicate registered ones: the data-quality scan of each kelurahan the file
+    touched runs once the commit is saved (issue 22 B6; idempotent, so a retried commit adds no flag)."""
+    from beneficiaries.tasks import detect_duplicates_task
+
+    kelurahan_ids = sorted(
+        set(ImportRow.objects.filter(batch=batch, is_accepted=True).values_list("kelurahan_id", flat=True))
+    )
+    for kelurahan_id in kelurahan_ids:
+        transaction.on_commit(lambda k=kelurahan_id: detect_duplicates_task.delay(k))
 
 
 def import_file_path(path: str, *, actor=None, dry_run: bool = False) -> ImportBatch:
