@@ -5,6 +5,7 @@ are imported attributes with a source and a date: the portal never computes them
 Nothing is hard-deleted from the UI: rows are deactivated with a reason (soft delete).
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import choices
@@ -448,6 +450,7 @@ class ImportBatch(TimeStampedModel):
     class Action(models.TextChoices):
         COMMIT = "commit", _("Simpan ke registri")
         CANCEL = "cancel", _("Batalkan")
+        RETRY = "retry", _("Coba lagi")
 
     #: What the uploader may do to a batch in each status (services.importing.import_batch_transition).
     ACTIONS = {
@@ -455,6 +458,14 @@ class ImportBatch(TimeStampedModel):
         Status.VALIDATING: (Action.CANCEL,),
         Status.VALIDATED: (Action.COMMIT, Action.CANCEL),
         Status.FAILED: (Action.CANCEL,),
+    }
+    #: A background step that shows no sign of life for this long is stuck (its task was lost or its worker
+    #: died): the page then offers to start it again or to cancel. Validation writes a heartbeat every
+    #: 10,000 rows; a commit is one transaction, bounded by the Celery time limit (30 minutes).
+    STUCK_AFTER = {
+        Status.UPLOADED: datetime.timedelta(minutes=15),
+        Status.VALIDATING: datetime.timedelta(minutes=15),
+        Status.COMMITTING: datetime.timedelta(minutes=40),
     }
 
     uploaded_by = models.ForeignKey(
@@ -479,6 +490,9 @@ class ImportBatch(TimeStampedModel):
     members_updated = models.PositiveIntegerField(_("anggota diperbarui"), default=0)
     unchanged_rows = models.PositiveIntegerField(_("baris tanpa perubahan"), default=0)
     message = models.CharField(_("pesan"), max_length=500, blank=True)
+    is_retryable = models.BooleanField(
+        _("dapat dicoba lagi"), default=False, help_text=_("Gagal karena sistem (bukan isi berkas): dapat dicoba lagi.")
+    )
     committed_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
@@ -500,6 +514,24 @@ class ImportBatch(TimeStampedModel):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.COMMITTING)
+
+    def is_stuck(self, now: datetime.datetime | None = None) -> bool:
+        limit = self.STUCK_AFTER.get(self.status)
+        return limit is not None and self.updated_at < (now or timezone.now()) - limit
+
+    def allowed_actions(self, now: datetime.datetime | None = None) -> tuple:
+        """The buttons of the import page: the status's actions, "Coba lagi" after a system failure, and
+        "Coba lagi"/"Batalkan" for a stuck step."""
+        actions = list(self.ACTIONS.get(self.status, ()))
+        if self.status == self.Status.FAILED and self.is_retryable:
+            actions.insert(0, self.Action.RETRY)
+        if self.is_stuck(now):
+            actions = [self.Action.RETRY, *(a for a in (self.Action.CANCEL,) if a not in actions), *actions]
+        return tuple(dict.fromkeys(actions))
+
+    @property
+    def actions(self) -> tuple:
+        return self.allowed_actions()
 
 
 class ImportRow(models.Model):

@@ -572,6 +572,7 @@ class ImportDetailView(PermissionMixin, View):
 IMPORT_ACTION_DONE = {
     ImportBatch.Action.COMMIT: gettext_lazy("Data sedang disimpan; halaman ini diperbarui sendiri."),
     ImportBatch.Action.CANCEL: gettext_lazy("Impor dibatalkan."),
+    ImportBatch.Action.RETRY: gettext_lazy("Impor dijalankan lagi; halaman ini diperbarui sendiri."),
 }
 
 

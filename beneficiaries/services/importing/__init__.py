@@ -19,7 +19,7 @@ from beneficiaries.services.importing.columns import COLUMNS, HEADER_TO_KEY, HOU
 from beneficiaries.services.importing.commit import import_batch_commit, import_file_path
 from beneficiaries.services.importing.files import count_rows, iter_raw_rows, sniff_type
 from beneficiaries.services.importing.template import template_xlsx
-from beneficiaries.services.importing.transitions import import_batch_transition
+from beneficiaries.services.importing.transitions import import_batch_fail, import_batch_transition
 from beneficiaries.services.importing.upload import import_batch_create
 from beneficiaries.services.importing.validation import import_batch_validate
 
@@ -32,6 +32,7 @@ __all__ = [
     "count_rows",
     "import_batch_commit",
     "import_batch_create",
+    "import_batch_fail",
     "import_batch_transition",
     "import_batch_validate",
     "import_file_path",

@@ -10,6 +10,7 @@ from beneficiaries.services.importing.columns import COLUMNS
 def template_xlsx() -> bytes:
     """The documented template: headers, two example rows (synthetic) and a sheet explaining each column."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -17,8 +18,9 @@ def template_xlsx() -> bytes:
     headers = [header for header, _r, _d in COLUMNS.values()]
     sheet.append(headers)
     for column in range(1, len(headers) + 1):
-        for row in range(2, 1002):
-            sheet.cell(row=row, column=column).number_format = "@"  # text: NIK/KK keep all 16 digits
+        # Text, so that NIK/KK keep all 16 digits: set on the columns, not on 1,000 empty cells, which made every
+        # file saved from the template 1,001 rows long whatever it held (issue 22 B11).
+        sheet.column_dimensions[get_column_letter(column)].number_format = "@"
     examples = [
         [
             "1671130101150001",
@@ -65,7 +67,7 @@ def template_xlsx() -> bytes:
     ]
     for row_index, row in enumerate(examples, start=2):
         for column, value in enumerate(row, start=1):
-            sheet.cell(row=row_index, column=column, value=value)
+            sheet.cell(row=row_index, column=column, value=value).number_format = "@"
     notes = workbook.create_sheet("petunjuk")
     notes.append(["kolom", "wajib", "keterangan"])
     for header, required, description in COLUMNS.values():

@@ -7,8 +7,9 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import choices
@@ -161,7 +162,8 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
             if len(pending) >= BATCH * 5:
                 staging.write(pending)
                 pending = []
-                ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
+                if not _heartbeat(batch, processed):
+                    return _stopped(batch)
         staging.write(pending)
     parsed = time.perf_counter()
     _check_against_registry(batch, actor)
@@ -188,7 +190,28 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
         batch.message = _(
             "Semua baris yang diterima sudah sama dengan data di registri: menyimpan tidak akan mengubah apa pun."
         )
-    batch.save()
+    with transaction.atomic():
+        if ImportBatch.objects.select_for_update().get(pk=batch.pk).status != ImportBatch.Status.VALIDATING:
+            return _stopped(batch)
+        batch.save()
+    return batch
+
+
+def _heartbeat(batch: ImportBatch, processed: int) -> bool:
+    """Progress for the page, and the sign of life that tells a slow validation from a stuck one
+    (`ImportBatch.STUCK_AFTER`). False when the batch was cancelled (or restarted) meanwhile: this run stops."""
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATING).update(
+            processed_rows=processed, updated_at=timezone.now()
+        )
+    )
+
+
+def _stopped(batch: ImportBatch) -> ImportBatch:
+    """The uploader cancelled while this run was checking the file: its staged rows go, the cancel stands."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    if batch.status == ImportBatch.Status.CANCELLED:
+        batch.rows.all().delete()
     return batch
 
 
