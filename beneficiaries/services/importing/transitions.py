@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import ImportBatch
 from beneficiaries.services.access_events import access_event_record
@@ -107,11 +107,11 @@ def import_batch_transition(*, actor, batch: ImportBatch, action: str, ip: str |
 
 
 SYSTEM_FAILURE = {
-    "validate": _lazy(
+    "validate": gettext_lazy(
         "Pemeriksaan berkas terhenti karena gangguan sistem (%(cause)s) dan sudah dicoba %(tries)s kali. "
         'Berkas Anda tidak bermasalah: tekan "Coba lagi" setelah gangguan selesai, atau "Batalkan".'
     ),
-    "commit": _lazy(
+    "commit": gettext_lazy(
         "Penyimpanan ke registri terhenti karena gangguan sistem (%(cause)s) dan sudah dicoba %(tries)s kali; "
         'tidak ada data yang tersimpan. Tekan "Coba lagi" untuk memeriksa ulang berkas, lalu simpan lagi.'
     ),
