@@ -28,7 +28,7 @@ class UserAdmin(DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Group membership and staff status follow the role, through the same service as everywhere else.
-        services.user_apply_role(user=form.instance)
+        services.user_apply_role(actor=request.user, user=form.instance)
 
 
 @admin.register(DeviceToken)
@@ -47,4 +47,4 @@ class DeviceTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cabut token terpilih"))
     def revoke(self, request, queryset):
         for token in queryset:
-            device_token_revoke(token=token)
+            device_token_revoke(actor=request.user, token=token)

@@ -33,6 +33,7 @@ def seed(*, log) -> None:
             continue
         kelurahan = Kelurahan.objects.get(name=spec["kelurahan"]) if spec.get("kelurahan") else None
         services.user_create(
+            actor=None,
             username=spec["username"],
             password=DEMO_PASSWORD,
             role=spec["role"],

@@ -48,7 +48,7 @@ class User(AbstractUser):
         verbose_name_plural = _("pengguna")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role="staf_kelurahan") | models.Q(kelurahan__isnull=False),
+                condition=~models.Q(role=Role.STAF_KELURAHAN) | models.Q(kelurahan__isnull=False),
                 name="accounts_user_staf_kelurahan_has_kelurahan",
                 violation_error_message=_("Staf Kelurahan wajib memiliki kelurahan tugas."),
             ),
@@ -107,6 +107,11 @@ class DeviceToken(models.Model):
     expires_at = models.DateTimeField(_("berlaku sampai"))
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    otp_verified = models.BooleanField(
+        _("dengan verifikasi dua langkah"),
+        default=False,
+        help_text=_("Diterbitkan dengan kode TOTP. Token tanpa itu tidak berlaku bagi akun yang wajib memakainya."),
+    )
 
     objects = DeviceTokenQuerySet.as_manager()
 

@@ -1,8 +1,12 @@
-"""Writes on users: the role decides group membership and staff status, in one place."""
+"""Writes on users: the role decides group membership and staff status, in one place.
+
+`actor` is the Admin doing it (Django admin), or None for the system itself: the demo seed, management
+commands and benchmarks, which run with the operator's shell rights, not as a portal user.
+"""
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,8 +14,14 @@ from accounts.models import Role, User
 from accounts.roles import group_name_for
 
 
-def user_apply_role(*, user: User) -> None:
+def _check_actor(actor: User | None) -> None:
+    if actor is not None and not (actor.is_active and actor.is_admin_role):
+        raise PermissionDenied(_("Hanya Admin yang dapat mengelola akun pengguna."))
+
+
+def user_apply_role(*, actor: User | None, user: User) -> None:
     """Puts the user in exactly the group of its role; only Admin may use Django admin."""
+    _check_actor(actor)
     if user.role == Role.STAF_KELURAHAN and user.kelurahan_id is None:
         raise ValidationError({"kelurahan": _("Staf Kelurahan wajib memiliki kelurahan tugas.")}, code="no_kelurahan")
     role_groups = Group.objects.filter(name__in=[r.label for r in Role])
@@ -27,6 +37,7 @@ def user_apply_role(*, user: User) -> None:
 @transaction.atomic
 def user_create(
     *,
+    actor: User | None,
     username: str,
     password: str | None,
     role: str,
@@ -36,6 +47,7 @@ def user_create(
     kelurahan=None,
     kelurahan_set=(),
 ) -> User:
+    _check_actor(actor)
     user = User(
         username=username,
         role=role,
@@ -54,5 +66,5 @@ def user_create(
     user.save()
     if kelurahan_set:
         user.kelurahan_set.set(kelurahan_set)
-    user_apply_role(user=user)
+    user_apply_role(actor=actor, user=user)
     return user

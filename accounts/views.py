@@ -7,19 +7,21 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
+from django_otp import login as otp_login
 
 from accounts import otp
 from accounts.forms import LoginForm, TotpForm
 from accounts.middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
 from accounts.models import DeviceToken
 from accounts.tokens import device_token_revoke
+from core.access import PermissionMixin
 from core.audit import audit_event
 from core.models import AuditAction
 
@@ -54,7 +56,8 @@ def lockout_response(request, original_response=None, credentials=None):
         "time": timezone.localtime(retry_at).strftime("%H.%M")
     }
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "retry_at": retry_at.isoformat()}, status=429)
+        # The API's one error shape (core/api.py); axes calls this outside DRF, so it is built here.
+        return JsonResponse({"code": "locked_out", "detail": message, "retry_at": retry_at.isoformat()}, status=429)
     form = LoginForm(request, initial={"username": username})
     return render(
         request,
@@ -64,7 +67,7 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
-class DeviceTokenListView(LoginRequiredMixin, ListView):
+class DeviceTokenListView(PermissionMixin, ListView):
     """The user's own API tokens (field phones), with a revoke button each."""
 
     template_name = "accounts/devicetoken_list.html"
@@ -74,17 +77,17 @@ class DeviceTokenListView(LoginRequiredMixin, ListView):
         return DeviceToken.objects.filter(user=self.request.user).order_by("-created_at")
 
 
-class DeviceTokenRevokeView(LoginRequiredMixin, View):
+class DeviceTokenRevokeView(PermissionMixin, View):
     def post(self, request, pk):
         token = DeviceToken.objects.filter(user=request.user, pk=pk).first()
         if token is None:
             raise Http404
-        device_token_revoke(token=token)
+        device_token_revoke(actor=request.user, token=token)
         messages.success(request, _("Token untuk perangkat %(name)s dicabut.") % {"name": token.name})
         return redirect("accounts:devicetoken_list")
 
 
-class OtpSetupView(LoginRequiredMixin, View):
+class OtpSetupView(PermissionMixin, View):
     """Pairs an authenticator app: shows a QR code and the secret, then asks for one code to confirm."""
 
     template_name = "accounts/otp_setup.html"
@@ -92,7 +95,7 @@ class OtpSetupView(LoginRequiredMixin, View):
     def get(self, request):
         if otp.has_confirmed_device(request.user) and request.user.is_verified():
             return redirect("core:home")
-        device = otp.pending_device(request.user) or otp.totp_device_start(user=request.user)
+        device = otp.pending_device(request.user) or otp.totp_device_start(actor=request.user)
         return render(request, self.template_name, self._context(device, TotpForm()))
 
     def post(self, request):
@@ -101,7 +104,8 @@ class OtpSetupView(LoginRequiredMixin, View):
         if device is None:
             return redirect("accounts:otp_setup")
         if form.is_valid():
-            if otp.totp_device_confirm(request=request, device=device, token=form.cleaned_data["token"]):
+            if otp.totp_device_confirm(actor=request.user, device=device, token=form.cleaned_data["token"]):
+                otp_login(request, device)
                 messages.success(request, _("Verifikasi dua langkah aktif."))
                 return redirect("core:home")
             form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi."))
@@ -113,7 +117,7 @@ class OtpSetupView(LoginRequiredMixin, View):
         return {"form": form, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))}
 
 
-class OtpQrView(LoginRequiredMixin, View):
+class OtpQrView(PermissionMixin, View):
     """The pending device's otpauth:// URL as a PNG QR code (no-store: it carries the secret)."""
 
     def get(self, request):
@@ -128,7 +132,7 @@ class OtpQrView(LoginRequiredMixin, View):
         return response
 
 
-class OtpVerifyView(LoginRequiredMixin, View):
+class OtpVerifyView(PermissionMixin, View):
     template_name = "accounts/otp_verify.html"
 
     def get(self, request):
@@ -137,8 +141,20 @@ class OtpVerifyView(LoginRequiredMixin, View):
     def post(self, request):
         form = TotpForm(request.POST)
         if form.is_valid():
-            if otp.totp_verify(request=request, token=form.cleaned_data["token"]):
-                return redirect(request.GET.get("next") or "core:home")
+            device = otp.totp_match(actor=request.user, token=form.cleaned_data["token"])
+            if device is not None:
+                otp_login(request, device)
+                return redirect(self._next(request))
             audit_event(action=AuditAction.LOGIN_FAILURE, request=request, detail={"step": "totp"})
             form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi."))
         return render(request, self.template_name, {"form": form}, status=400)
+
+    @staticmethod
+    def _next(request) -> str:
+        """`?next=` only when it is a path of this portal: never an open redirect to another site."""
+        target = request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+        return "core:home"

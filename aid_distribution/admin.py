@@ -1,5 +1,6 @@
-"""Django admin: reference data editable; round status only through services; deliveries read-only;
-support-case notes never shown (UU PDP: children's data)."""
+"""Django admin: reference data editable; rounds written through the services (`core.admin.ServiceAdmin`: the
+same checks as the pages, errors on the form) and their status only by the services' transitions; deliveries and
+the other rows that only services write are read-only; support-case notes never shown (UU PDP: children's data)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,22 +16,13 @@ from aid_distribution.models import (
     Institution,
     InstitutionMembership,
     PackageItem,
+    RoundAction,
     StockMovement,
     SupportCase,
     SupportSession,
     UndeliveredVisit,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -87,9 +79,11 @@ def _transition_action(action: str, label):
         done = 0
         for round_ in queryset:
             try:
-                services.round_transition(user=request.user, round_=round_, action=action)
+                services.round_transition(actor=request.user, round_=round_, action=action)
                 done += 1
-            except (ValidationError, PermissionDenied) as exc:
+            except ValidationError as exc:
+                modeladmin.message_user(request, f"{round_}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied as exc:
                 modeladmin.message_user(request, f"{round_}: {exc}", messages.ERROR)
         if done:
             modeladmin.message_user(request, _("%(n)s putaran diperbarui.") % {"n": done}, messages.SUCCESS)
@@ -100,7 +94,7 @@ def _transition_action(action: str, label):
 
 
 @admin.register(DistributionRound)
-class DistributionRoundAdmin(admin.ModelAdmin):
+class DistributionRoundAdmin(ServiceAdmin):
     list_display = ["name", "institution", "period", "package", "status", "approved_by"]
     list_filter = ["status", "institution", "period"]
     search_fields = ["name", "institution__name"]
@@ -108,17 +102,18 @@ class DistributionRoundAdmin(admin.ModelAdmin):
     # Status moves only through services (guards and audit), via the actions below.
     readonly_fields = ["status", "submitted_at", "approved_by", "approved_at", "closed_at", "created_by"]
     actions = [
-        _transition_action("submit", _("Ajukan")),
-        _transition_action("approve", _("Setujui")),
-        _transition_action("return", _("Kembalikan ke draf")),
-        _transition_action("start", _("Mulai penyaluran")),
-        _transition_action("close", _("Tutup")),
+        _transition_action(RoundAction.SUBMIT, _("Ajukan")),
+        _transition_action(RoundAction.APPROVE, _("Setujui")),
+        _transition_action(RoundAction.RETURN, _("Kembalikan ke draf")),
+        _transition_action(RoundAction.START, _("Mulai penyaluran")),
+        _transition_action(RoundAction.CLOSE, _("Tutup")),
     ]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, *, obj, data: dict, change: bool):
+        fields = {name: data[name] for name in services.ROUND_EDITABLE_FIELDS if name in data}
+        if change:
+            return services.round_update(actor=request.user, round_=obj, data=fields)
+        return services.round_create(actor=request.user, **fields)
 
 
 @admin.register(Entitlement)

@@ -2,26 +2,29 @@
 
 Status codes: 201 created (a replay of the same client_uuid answers the same 201 and body, with the header
 `Idempotent-Replayed: true`); 400 field errors; 404 anything outside the worker's institution; 409 already
-delivered, or client_uuid reused with different content (quality.md R1–R3).
+delivered, or client_uuid reused with different content (quality.md R1–R3). Errors are raised by the services
+and answered by `core.api.exception_handler` in the one body `{"code", "detail", "fields"}`; a batch's items
+carry the same body, built by `core.api.error_body`.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aid_distribution import selectors, services
-from aid_distribution.models import Delivery, DistributionRound, Entitlement, UndeliveredReason
+from aid_distribution.models import Delivery, DistributionRound, Entitlement, RecordKind, UndeliveredReason
 from beneficiaries.models import Member
 from beneficiaries.validators import mask_number
+from core.api import ErrorSerializer, error_body
 
 BATCH_LIMIT = 500
 
@@ -57,6 +60,9 @@ class EntitlementSerializer(serializers.ModelSerializer):
     rw = serializers.IntegerField(source="household.rt.rw")
     kelurahan = serializers.CharField(source="household.kelurahan.name")
     card_token = serializers.CharField(source="household.card_token", help_text="Token opaque pada QR kartu keluarga.")
+    card_code = serializers.CharField(
+        source="household.card_code", help_text="Kode pendek di bawah QR (10 huruf/angka, tanpa tanda hubung)."
+    )
     delivered_at = serializers.SerializerMethodField()
     delivered_by = serializers.SerializerMethodField()
     members = MemberBriefSerializer(source="household.active_members", many=True)
@@ -73,6 +79,7 @@ class EntitlementSerializer(serializers.ModelSerializer):
             "rw",
             "kelurahan",
             "card_token",
+            "card_code",
             "delivered_at",
             "delivered_by",
             "members",
@@ -87,11 +94,14 @@ class EntitlementSerializer(serializers.ModelSerializer):
 
     def get_delivered_by(self, obj) -> str | None:
         delivery = getattr(obj, "delivery", None)
-        return _display_name(delivery.recorded_by) if delivery else None
+        return services.display_name(delivery.recorded_by) if delivery else None
 
 
-def _display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+class CardLookupQuerySerializer(serializers.Serializer):
+    """The query of `rounds/{id}/card/`: one of the two."""
+
+    token = serializers.CharField(required=False, help_text="Token QR kartu keluarga (dipindai).")
+    code = serializers.CharField(required=False, help_text="Kode kartu yang diketik, mis. `ABCDE-12345`.")
 
 
 class DeliveryInputSerializer(serializers.Serializer):
@@ -151,20 +161,21 @@ class DeliveryPhotoSerializer(serializers.ModelSerializer):
         return bool(obj.photo)
 
 
-class ConflictSerializer(serializers.Serializer):
+class DeliveryConflictSerializer(ErrorSerializer):
+    """The one error body of a 409, with who delivered and when (`services.DeliveryConflict.extra`)."""
+
     code = serializers.ChoiceField(choices=["already_delivered", "client_uuid_conflict"])
-    detail = serializers.CharField()
-    delivered_by = serializers.CharField(required=False)
-    delivered_at = serializers.DateTimeField(required=False)
+    delivered_by = serializers.CharField(required=False, help_text="Hanya pada `already_delivered`.")
+    delivered_at = serializers.DateTimeField(required=False, help_text="Hanya pada `already_delivered`.")
 
 
 class BatchItemSerializer(DeliveryInputSerializer):
-    kind = serializers.ChoiceField(choices=["delivered", "undelivered"], default="delivered")
+    kind = serializers.ChoiceField(choices=RecordKind.choices, default=RecordKind.DELIVERED)
     reason = serializers.ChoiceField(choices=UndeliveredReason.choices, required=False)
     delivered_at = serializers.DateTimeField(help_text="Waktu penyerahan atau kunjungan.")
 
     def validate(self, attrs):
-        if attrs["kind"] == "undelivered":
+        if attrs["kind"] == RecordKind.UNDELIVERED:
             if not attrs.get("reason"):
                 raise serializers.ValidationError({"reason": _("Alasan wajib untuk kunjungan tidak tersalurkan.")})
             return attrs
@@ -175,13 +186,27 @@ class BatchRequestSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=BATCH_LIMIT)
 
 
+class ItemStatus(models.TextChoices):
+    """What happened to one item of a batch (the field app reads these values)."""
+
+    CREATED = "created"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
 class BatchResultSerializer(serializers.Serializer):
+    """One item's result: `id` when created or duplicate; when rejected, the one error body of that item
+    (`code`, `detail`, `fields` for field errors, `delivered_by`/`delivered_at` when already delivered)."""
+
     index = serializers.IntegerField()
     client_uuid = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["created", "duplicate", "rejected"])
+    status = serializers.ChoiceField(choices=ItemStatus.choices)
     id = serializers.IntegerField(required=False)
     code = serializers.CharField(required=False)
-    detail = serializers.JSONField(required=False)
+    detail = serializers.CharField(required=False)
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    delivered_by = serializers.CharField(required=False)
+    delivered_at = serializers.DateTimeField(required=False)
 
 
 class BatchResponseSerializer(serializers.Serializer):
@@ -194,6 +219,17 @@ class BatchResponseSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------------------------------------------
 # Views
 # --------------------------------------------------------------------------------------------------------------
+
+
+def _with_active_members(entitlements):
+    """The members each entitlement's serializer lists, in one more query for the whole page."""
+    return entitlements.prefetch_related(
+        Prefetch(
+            "household__members",
+            queryset=Member.objects.filter(is_active=True).order_by("relationship", "pk"),
+            to_attr="active_members",
+        )
+    )
 
 
 class EntitlementPagination(CursorPagination):
@@ -214,37 +250,42 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], serializer_class=EntitlementSerializer)
     def entitlements(self, request, pk=None):
         round_ = self.get_object()
-        rows = selectors.entitlements_for_round(user=request.user, round_=round_).prefetch_related(
-            Prefetch(
-                "household__members",
-                queryset=Member.objects.filter(is_active=True).order_by("relationship", "pk"),
-                to_attr="active_members",
-            )
-        )
+        rows = _with_active_members(selectors.entitlements_for_round(user=request.user, round_=round_))
         paginator = EntitlementPagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(EntitlementSerializer(page, many=True).data)
 
-
-def _conflict_body(exc: services.DeliveryConflict) -> dict:
-    body = {"code": exc.code, "detail": " ".join(exc.messages)}
-    if exc.delivery is not None:
-        body["delivered_by"] = _display_name(exc.delivery.recorded_by)
-        body["delivered_at"] = serializers.DateTimeField().to_representation(exc.delivery.delivered_at)
-    return body
-
-
-def _validation_body(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in errors[0].messages] for field, errors in exc.error_dict.items()}
-    return {"non_field_errors": [str(m) for m in exc.messages], "code": getattr(exc, "code", None)}
+    @extend_schema(
+        parameters=[CardLookupQuerySerializer],
+        responses={
+            200: EntitlementSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Token dan kode sama-sama diisi (`card_both`), bukan kode kartu (`card_code_invalid`), "
+                "atau kode tidak terdaftar pada putaran ini (`card_code_unknown`).",
+            ),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="Putaran bukan milik lembaga Anda, tanpa token/kode, atau token QR tidak terdaftar pada "
+                "putaran ini.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="card", serializer_class=EntitlementSerializer)
+    def card(self, request, pk=None):
+        """One household card within this round: the scanned QR (`token`) or the code typed from the card
+        (`code`; case, spaces and dashes do not matter). A reissued card's old token and code are refused."""
+        round_ = self.get_object()
+        found = selectors.entitlement_by_card(user=request.user, round_=round_, data=request.query_params)
+        row = _with_active_members(selectors.entitlements_for_round(user=request.user, round_=round_)).get(pk=found.pk)
+        return Response(EntitlementSerializer(row).data)
 
 
 def _service_item(data: dict, *, entitlement: Entitlement, member: Member | None = None) -> dict:
     """The arguments of `services.record_item` for one validated API item."""
-    if data.get("kind") == "undelivered":
+    if data.get("kind") == RecordKind.UNDELIVERED:
         return {
-            "kind": "undelivered",
+            "kind": RecordKind.UNDELIVERED,
             "entitlement": entitlement,
             "client_uuid": data["client_uuid"],
             "reason": data["reason"],
@@ -271,9 +312,10 @@ class DeliveryCreateAPIView(APIView):
         request=DeliveryInputSerializer,
         responses={
             201: DeliverySerializer,
-            400: OpenApiResponse(description="Kesalahan per kolom."),
-            404: OpenApiResponse(description="Hak penerima tidak ditemukan di lembaga Anda."),
-            409: ConflictSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Kesalahan per kolom (`fields`)."),
+            403: OpenApiResponse(ErrorSerializer, description="Bukan petugas lembaga putaran ini."),
+            404: OpenApiResponse(ErrorSerializer, description="Hak penerima tidak ditemukan di lembaga Anda."),
+            409: OpenApiResponse(DeliveryConflictSerializer, description="Sudah diserahkan, atau client_uuid dipakai."),
         },
     )
     def post(self, request):
@@ -286,16 +328,7 @@ class DeliveryCreateAPIView(APIView):
             member = get_object_or_404(
                 Member.objects.filter(household_id=entitlement.household_id), pk=data["recipient_member"]
             )
-        try:
-            result = services.record_item(
-                user=request.user, **_service_item(data, entitlement=entitlement, member=member)
-            )
-        except services.DeliveryConflict as exc:
-            return Response(_conflict_body(exc), status=status.HTTP_409_CONFLICT)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc))
-        except ValidationError as exc:
-            return Response(_validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
+        result = services.record_item(actor=request.user, **_service_item(data, entitlement=entitlement, member=member))
         headers = {} if result.created else {"Idempotent-Replayed": "true"}
         return Response(DeliverySerializer(result.delivery).data, status=status.HTTP_201_CREATED, headers=headers)
 
@@ -308,7 +341,13 @@ class DeliveryBatchAPIView(APIView):
     `duplicate` for what is already recorded.
     """
 
-    @extend_schema(request=BatchRequestSerializer, responses={200: BatchResponseSerializer})
+    @extend_schema(
+        request=BatchRequestSerializer,
+        responses={
+            200: BatchResponseSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Bukan daftar `items` 1–500 butir."),
+        },
+    )
     def post(self, request):
         outer = BatchRequestSerializer(data=request.data)
         outer.is_valid(raise_exception=True)
@@ -343,10 +382,10 @@ class DeliveryBatchAPIView(APIView):
                 pending[index] = _service_item(
                     data, entitlement=entitlement, member=members.get(data.get("recipient_member"))
                 )
-        outcomes = services.batch_record(user=request.user, items=list(pending.values()))
+        outcomes = services.batch_record(actor=request.user, items=list(pending.values()))
         for index, outcome in zip(pending, outcomes, strict=True):
             results[index] |= self._outcome(outcome)
-        summary = {key: sum(1 for r in results if r["status"] == key) for key in ("created", "duplicate", "rejected")}
+        summary = {key: sum(1 for r in results if r["status"] == key) for key in ItemStatus.values}
         return Response({**summary, "results": results})
 
     @staticmethod
@@ -356,22 +395,17 @@ class DeliveryBatchAPIView(APIView):
         client_uuid = raw.get("client_uuid") if isinstance(raw, dict) else None
         base = {"index": index, "client_uuid": str(client_uuid) if client_uuid is not None else None}
         if data is None:
-            return {**base, "status": "rejected", "code": "invalid", "detail": item}
+            return {**base, **_rejected(serializers.ValidationError(item))}
         entitlement = entitlements.get(data["entitlement"])
         if entitlement is None:
-            return {**base, "status": "rejected", "code": "not_found", "detail": _("Hak penerima tidak ditemukan.")}
-        if data.get("kind") == "undelivered":
+            return {**base, **_rejected(NotFound(_("Hak penerima tidak ditemukan.")))}
+        if data.get("kind") == RecordKind.UNDELIVERED:
             return base
         member = None
         if data.get("recipient_member"):
             member = members.get(data["recipient_member"])
             if member is None or member.household_id != entitlement.household_id:
-                return {
-                    **base,
-                    "status": "rejected",
-                    "code": "recipient_not_member",
-                    "detail": _("Penerima bukan anggota keluarga ini."),
-                }
+                return {**base, **_rejected(services.recipient_not_member())}
         replayed = recorded.get(data["client_uuid"])
         if replayed is not None:
             # Fast path for a resent batch: the database already holds this uuid; compare instead of inserting.
@@ -386,23 +420,21 @@ class DeliveryBatchAPIView(APIView):
                 longitude=data.get("longitude"),
             )
             if services.same_delivery(replayed, candidate):
-                return {**base, "status": "duplicate", "id": replayed.pk}
+                return {**base, "status": ItemStatus.DUPLICATE, "id": replayed.pk}
         return base
 
     @staticmethod
     def _outcome(outcome) -> dict:
-        if isinstance(outcome, services.DeliveryConflict):
-            return {"status": "rejected", **_conflict_body(outcome)}
-        if isinstance(outcome, PermissionDenied):
-            return {"status": "rejected", "code": "forbidden", "detail": str(outcome)}
-        if isinstance(outcome, ValidationError):
-            return {
-                "status": "rejected",
-                "code": getattr(outcome, "code", None) or "invalid",
-                "detail": _validation_body(outcome),
-            }
+        if isinstance(outcome, Exception):
+            return _rejected(outcome)
         record = getattr(outcome, "delivery", None) or outcome.visit
-        return {"status": "created" if outcome.created else "duplicate", "id": record.pk}
+        return {"status": ItemStatus.CREATED if outcome.created else ItemStatus.DUPLICATE, "id": record.pk}
+
+
+def _rejected(exc: Exception) -> dict:
+    """A refused item: the body the handler would answer had the item been sent alone."""
+    _status_code, body = error_body(exc)
+    return {"status": ItemStatus.REJECTED, **body}
 
 
 class DeliveryPhotoAPIView(APIView):
@@ -419,22 +451,20 @@ class DeliveryPhotoAPIView(APIView):
         responses={
             201: DeliveryPhotoSerializer,
             200: OpenApiResponse(DeliveryPhotoSerializer, description="Foto sudah ada; tidak ada yang diubah."),
-            400: OpenApiResponse(description="Berkas bukan gambar, atau terlalu besar (kesalahan pada `photo`)."),
-            404: OpenApiResponse(description="Penyerahan tidak ditemukan di lembaga Anda."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Berkas bukan gambar, atau terlalu besar (kesalahan pada `fields.photo`)."
+            ),
+            403: OpenApiResponse(ErrorSerializer, description="Bukan petugas lembaga penyerahan ini."),
+            404: OpenApiResponse(ErrorSerializer, description="Penyerahan tidak ditemukan di lembaga Anda."),
         },
     )
     def post(self, request, client_uuid):
         delivery = get_object_or_404(Delivery.objects.visible_to(request.user).distinct(), client_uuid=client_uuid)
         serializer = PhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            result = services.delivery_attach_photo(
-                user=request.user, delivery=delivery, photo=serializer.validated_data["photo"]
-            )
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc))
-        except ValidationError as exc:
-            return Response(_validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
+        result = services.delivery_attach_photo(
+            actor=request.user, delivery=delivery, photo=serializer.validated_data["photo"]
+        )
         return Response(
             DeliveryPhotoSerializer(result.delivery).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,

@@ -20,6 +20,7 @@ from aid_distribution.models import (
     InstitutionKind,
     InstitutionMembership,
     PackageItem,
+    RoundAction,
     RoundStatus,
     StockKind,
     SupportCase,
@@ -67,6 +68,7 @@ def _worker(username: str) -> User:
         from accounts.demo import DEMO_PASSWORD
 
         user = account_services.user_create(
+            actor=None,
             username=username,
             password=DEMO_PASSWORD,
             role=Role.PETUGAS_LEMBAGA,
@@ -132,17 +134,17 @@ def _round(institution, worker, approver, name, period, package, households):
     """Creates the round once (None when it already exists, so the rest is skipped on a re-run)."""
     if DistributionRound.objects.filter(institution=institution, name=name, period=period).exists():
         return None
-    round_ = services.round_create(user=worker, institution=institution, name=name, period=period, package=package)
-    services.entitlements_add(user=worker, round_=round_, household_ids=[h.pk for h in households])
+    round_ = services.round_create(actor=worker, institution=institution, name=name, period=period, package=package)
+    services.entitlements_add(actor=worker, round_=round_, household_ids=[h.pk for h in households])
     return round_
 
 
 def _advance(round_, worker, approver, target):
     steps = [
-        ("submit", worker, RoundStatus.SUBMITTED),
-        ("approve", approver, RoundStatus.APPROVED),
-        ("start", worker, RoundStatus.DISTRIBUTING),
-        ("close", worker, RoundStatus.CLOSED),
+        (RoundAction.SUBMIT, worker, RoundStatus.SUBMITTED),
+        (RoundAction.APPROVE, approver, RoundStatus.APPROVED),
+        (RoundAction.START, worker, RoundStatus.DISTRIBUTING),
+        (RoundAction.CLOSE, worker, RoundStatus.CLOSED),
     ]
     order = [RoundStatus.DRAFT] + [reached for _a, _u, reached in steps]
     for action, actor, reached in steps:
@@ -151,12 +153,12 @@ def _advance(round_, worker, approver, target):
             continue
         if actor is None:
             return
-        services.round_transition(user=actor, round_=round_, action=action)
+        services.round_transition(actor=actor, round_=round_, action=action)
 
 
 def _stock(round_, worker, quantity, day):
     services.stock_movement_record(
-        user=worker,
+        actor=worker,
         round_=round_,
         kind=StockKind.RECEIVED,
         quantity=quantity,
@@ -171,7 +173,7 @@ def _deliver(round_, worker, *, delivered: int, not_home: int):
     for index, entitlement in enumerate(entitlements[:delivered]):
         head = Member.objects.filter(household_id=entitlement.household_id, relationship=Relationship.HEAD).first()
         services.delivery_record(
-            user=worker,
+            actor=worker,
             entitlement=entitlement,
             client_uuid=_demo_uuid("delivery", entitlement.pk),
             delivered_at=base + datetime.timedelta(minutes=12 * index),
@@ -181,7 +183,7 @@ def _deliver(round_, worker, *, delivered: int, not_home: int):
         )
     for entitlement in entitlements[delivered : delivered + not_home]:
         services.undelivered_record(
-            user=worker,
+            actor=worker,
             entitlement=entitlement,
             client_uuid=_demo_uuid("visit", entitlement.pk),
             reason=UndeliveredReason.NOT_HOME,
@@ -201,7 +203,7 @@ def _support_case(institution, counsellor, households):
     if child is None:
         return
     services.support_case_open(
-        user=counsellor,
+        actor=counsellor,
         institution=institution,
         member=child,
         opened_on=today,

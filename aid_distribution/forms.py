@@ -172,3 +172,17 @@ class SupportSessionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Simpan sesi"))
+
+
+class CardReissueForm(forms.Form):
+    """Why a household's card is replaced (kept in the audit log with the old code)."""
+
+    reason = forms.CharField(
+        label=_("Alasan penggantian kartu"),
+        max_length=300,
+        error_messages={
+            "required": _("Alasan penggantian kartu wajib diisi."),
+            "max_length": _("Alasan penggantian kartu paling banyak %(limit_value)d karakter."),
+        },
+        widget=forms.TextInput(attrs={"placeholder": _("mis. kartu hilang, rusak terkena banjir")}),
+    )

@@ -14,16 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core import history
+from core.access import is_signed_in
 from core.models import Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
 
 def _is_worker(user) -> bool:
     return getattr(user, "role", None) == Role.PETUGAS_LEMBAGA and not user.is_superuser
-
-
-def _signed_in(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -42,7 +39,7 @@ class InstitutionKind(models.TextChoices):
 
 class InstitutionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(memberships__user=user)
@@ -168,6 +165,16 @@ class RoundStatus(models.TextChoices):
     CLOSED = "closed", _("Ditutup")
 
 
+class RoundAction(models.TextChoices):
+    """The status changes of a round (`services.round_transition`); the labels are the buttons' text."""
+
+    SUBMIT = "submit", _("Ajukan ke kecamatan")
+    RETURN = "return", _("Kembalikan ke draf")
+    APPROVE = "approve", _("Setujui")
+    START = "start", _("Mulai penyaluran")
+    CLOSE = "close", _("Tutup putaran")
+
+
 #: Entitlements may change only while a round is still awaiting approval (issue 5 item 3).
 EDITABLE_STATUSES = (RoundStatus.DRAFT, RoundStatus.SUBMITTED)
 OPEN_STATUSES = (RoundStatus.APPROVED, RoundStatus.DISTRIBUTING)
@@ -176,7 +183,7 @@ OPEN_STATUSES = (RoundStatus.APPROVED, RoundStatus.DISTRIBUTING)
 class DistributionRoundQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Workers see their institutions' rounds; Staf Kecamatan and Admin see all; other roles none."""
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(institution__memberships__user=user)
@@ -222,7 +229,7 @@ class DistributionRound(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(period__day=1), name="aid_round_period_first_of_month"),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted"]) | Q(approved_by__isnull=False),
+                condition=Q(status__in=[RoundStatus.DRAFT, RoundStatus.SUBMITTED]) | Q(approved_by__isnull=False),
                 name="aid_round_approved_has_approver",
             ),
         ]
@@ -235,12 +242,16 @@ class DistributionRound(TimeStampedModel):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RoundStatus.CLOSED
+
 
 class EntitlementQuerySet(ScopedQuerySet):
     kelurahan_lookup = "household__kelurahan"
 
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(round__institution__memberships__user=user)
@@ -276,7 +287,7 @@ class DeliveryQuerySet(ScopedQuerySet):
     kelurahan_lookup = "entitlement__household__kelurahan"
 
     def visible_to(self, user):
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         if _is_worker(user):
             return self.filter(entitlement__round__institution__memberships__user=user)
@@ -339,6 +350,13 @@ class Delivery(models.Model):
         if self.recipient_member_id:
             return str(self.recipient_member)
         return f"{self.proxy_name} ({self.proxy_relation})"
+
+
+class RecordKind(models.TextChoices):
+    """What one item of a worker's device records (`services.record_item(kind=…)`, the API's `kind`)."""
+
+    DELIVERED = "delivered", _("Diserahkan")
+    UNDELIVERED = "undelivered", _("Tidak tersalurkan")
 
 
 class UndeliveredReason(models.TextChoices):
@@ -405,10 +423,10 @@ class StockMovement(models.Model):
         verbose_name_plural = _("mutasi stok")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="received") | Q(quantity__gt=0), name="aid_stock_received_positive"
+                condition=~Q(kind=StockKind.RECEIVED) | Q(quantity__gt=0), name="aid_stock_received_positive"
             ),
             models.CheckConstraint(
-                condition=~Q(kind="adjustment") | (~Q(quantity=0) & ~Q(reason="")),
+                condition=~Q(kind=StockKind.ADJUSTMENT) | (~Q(quantity=0) & ~Q(reason="")),
                 name="aid_stock_adjustment_has_reason",
             ),
         ]
@@ -431,7 +449,7 @@ class SupportCaseStatus(models.TextChoices):
 class SupportCaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only the assigned counsellors of the case's institution; nobody else, not even Admin (UU PDP)."""
-        if not _signed_in(user):
+        if not is_signed_in(user):
             return self.none()
         return self.filter(
             counsellors__user=user,

@@ -1,4 +1,6 @@
-"""Menu entries, household-page panel, home-page count and retention handlers contributed to core's registries."""
+"""Menu entries, household-page panel, home-page count, merge and retention handlers contributed to core's and
+the registry's registries. Only wiring: the handlers themselves are services (`services.merging`,
+`services.retention`)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,14 +12,13 @@ def _sees_support(user) -> bool:
 
 
 def register_all() -> None:
-    from aid_distribution import retention as aid_retention
-    from aid_distribution import selectors
+    from aid_distribution import selectors, services
     from beneficiaries.services import merging
     from core import navigation, panels, retention, stats
 
-    merging.register_member_handler("aid_distribution.members", move_member)
-    retention.register_handler(key="support_case_closed", run=aid_retention.support_cases_anonymise_expired)
-    retention.register_handler(key="delivery_photo", run=aid_retention.delivery_photos_delete_expired)
+    merging.register_member_handler("aid_distribution.members", services.member_merge_move)
+    retention.register_handler(key="support_case_closed", run=services.support_cases_anonymise_expired)
+    retention.register_handler(key="delivery_photo", run=services.delivery_photos_delete_expired)
 
     navigation.register_menu(
         group=("bantuan", _("Bantuan"), "box-seam"),
@@ -45,17 +46,26 @@ def register_all() -> None:
         selector=selectors.household_aid_panel,
         order=40,
     )
+    panels.register_panel(
+        model_label="beneficiaries.Household",
+        key="card",
+        title=_("Kartu keluarga"),
+        template="aid_distribution/panels/household_card.html",
+        selector=selectors.household_card_panel,
+        order=35,
+    )
+    # The registry list's actions (`beneficiaries/household_list.html`, obj = its filterset).
+    panels.register_panel(
+        model_label="beneficiaries.HouseholdList",
+        key="rt_cards",
+        title=_("Cetak kartu RT"),
+        template="aid_distribution/panels/rt_cards_action.html",
+        selector=selectors.rt_cards_action,
+        order=40,
+    )
     stats.register_kelurahan_stat(
         key="aid_deliveries_month",
         label=_("Penyerahan sembako bulan ini"),
         order=40,
         counter=selectors.deliveries_this_month_by_kelurahan,
     )
-
-
-def move_member(from_member, to_member) -> None:
-    """A registry merge: deliveries received and support cases follow the kept member record."""
-    from aid_distribution.models import Delivery, SupportCase
-
-    Delivery.objects.filter(recipient_member=from_member).update(recipient_member=to_member)
-    SupportCase.objects.filter(member=from_member).update(member=to_member)

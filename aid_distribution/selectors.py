@@ -8,12 +8,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from aid_distribution.filters import CardLookupFilter, EntitlementFilter, RoundFilter
 from aid_distribution.models import (
     Delivery,
     DistributionRound,
@@ -24,11 +27,14 @@ from aid_distribution.models import (
     StockKind,
     StockMovement,
     SupportCase,
+    SupportCaseStatus,
     UndeliveredReason,
     UndeliveredVisit,
 )
 from beneficiaries.choices import Relationship
 from beneficiaries.models import Household, Member
+from beneficiaries.validators import card_code_display
+from core.models import RT
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:
@@ -52,18 +58,22 @@ def institutions_for_user(*, user):
     return Institution.objects.visible_to(user).filter(is_active=True).order_by("name")
 
 
-def round_list_for_user(*, user, status: str | None = None):
-    rounds = (
+def round_list_for_user(*, user):
+    # Ordered here: Meta.ordering is not applied to a query with aggregates, and the list is paged.
+    return (
         DistributionRound.objects.visible_to(user)
         .select_related("institution", "package")
         .annotate(
             entitled=Count("entitlements", distinct=True),
             delivered=Count("entitlements__delivery", distinct=True),
         )
+        .order_by("-period", "institution__name", "name", "pk")
     )
-    if status:
-        rounds = rounds.filter(status=status)
-    return rounds
+
+
+def round_filterset(*, user, data) -> RoundFilter:
+    """The round list filtered by the page's GET parameters (`filters.RoundFilter`)."""
+    return RoundFilter(data, queryset=round_list_for_user(user=user))
 
 
 def round_get_for_user(*, user, pk: int) -> DistributionRound:
@@ -89,25 +99,23 @@ def _head(field: str):
     )
 
 
-def entitlements_for_round(*, user, round_: DistributionRound, search: str = ""):
+def entitlements_for_round(*, user, round_: DistributionRound):
     """Entitled households with head name and NIK (mask it when shown), RT/RW and the delivery if any.
 
     One query whatever the number of rows (quality.md P1): head fields are subqueries, the delivery a join.
     """
-    rows = (
+    return (
         Entitlement.objects.visible_to(user)
         .filter(round=round_)
         .select_related("household__rt", "household__kelurahan", "delivery__recorded_by")
         .annotate(head_name=_head("full_name"), head_nik=_head("nik"))
         .order_by("household__kelurahan__name", "household__rt__number", "household__address", "pk")
     )
-    if search:
-        term = search.strip()
-        rows = rows.filter(
-            Q(household__address__icontains=term)
-            | Q(household__members__full_name__icontains=term, household__members__is_active=True)
-        ).distinct()
-    return rows
+
+
+def entitlement_filterset(*, user, round_: DistributionRound, data) -> EntitlementFilter:
+    """The worker's page of a round filtered by its search (`filters.EntitlementFilter`)."""
+    return EntitlementFilter(data, queryset=entitlements_for_round(user=user, round_=round_))
 
 
 def entitlement_get_for_user(*, user, pk: int, round_id: int | None = None) -> Entitlement:
@@ -117,12 +125,62 @@ def entitlement_get_for_user(*, user, pk: int, round_id: int | None = None) -> E
     return get_object_or_404(qs, pk=pk)
 
 
-def entitlement_by_card_token(*, user, round_: DistributionRound, token: str) -> Entitlement:
-    """The household card's QR holds only `card_token`; found only within the worker's visible round."""
-    token = (token or "").strip()
-    if not token:
+def entitlement_by_card(*, user, round_: DistributionRound, data) -> Entitlement:
+    """The household card, named by its scanned QR (`token`, `Household.card_token`) or its typed short code
+    (`code`, `Household.card_code`; `filters.CardLookupFilter`), found only within the worker's visible round.
+
+    Both given, or a typed text that cannot be a code: a ValidationError saying so. A typed code that is not in
+    this round: a ValidationError on `code` (it may be mistyped; the message does not say whether it exists
+    elsewhere). Neither given, or a scanned token not in this round: 404. A reissued card's old token and code are
+    found nowhere (`beneficiaries.services.household_card_reissue`)."""
+    filterset = CardLookupFilter(data, queryset=Entitlement.objects.visible_to(user).filter(round=round_))
+    if not filterset.is_valid():
+        raise ValidationError(filterset.form.errors.as_data())
+    if not (filterset.form.cleaned_data.get("token") or filterset.form.cleaned_data.get("code")):
         raise Http404
-    return get_object_or_404(Entitlement.objects.visible_to(user).filter(round=round_), household__card_token=token)
+    entitlement = filterset.qs.first()
+    if entitlement is not None:
+        return entitlement
+    code = filterset.form.cleaned_data.get("code")
+    if code:
+        unknown = ValidationError(
+            _("Kode kartu %(code)s tidak terdaftar pada putaran ini. Periksa kembali kode pada kartu."),
+            code="card_code_unknown",
+            params={"code": card_code_display(code)},
+        )
+        raise ValidationError({"code": unknown})
+    raise Http404
+
+
+def entitlements_for_cards(*, user, round_: DistributionRound):
+    """The round's active households to print cards for, by kelurahan, RT, then head's name (one query)."""
+    return (
+        Entitlement.objects.visible_to(user)
+        .filter(round=round_, household__is_active=True)
+        .select_related("household__rt", "household__kelurahan")
+        .annotate(head_name=_head("full_name"), head_nik=_head("nik"))
+        .order_by("household__kelurahan__name", "household__rt__number", F("head_name").asc(nulls_last=True), "pk")
+    )
+
+
+def rt_get_for_user(*, user, pk: int) -> RT:
+    """An RT of the kelurahan whose registry the user may see; another kelurahan's is a 404."""
+    scope = user.kelurahan_scope()
+    rts = RT.objects.select_related("kelurahan")
+    if scope is not None:
+        rts = rts.filter(kelurahan_id__in=scope)
+    return get_object_or_404(rts, pk=pk)
+
+
+def households_for_cards(*, user, rt: RT):
+    """An RT's active households in the user's scope, by head's name, to print their cards (one query)."""
+    return (
+        Household.objects.visible_to(user)
+        .filter(rt=rt, is_active=True)
+        .select_related("rt", "kelurahan")
+        .annotate(head_name=_household_head("full_name"), head_nik=_household_head("nik"))
+        .order_by(F("head_name").asc(nulls_last=True), "pk")
+    )
 
 
 def members_of_household(*, household_id: int):
@@ -255,6 +313,14 @@ class TargetCriteria:
     has_disabled: bool = False
     has_under_five: bool = False
     exclude_served_elsewhere: bool = True
+
+
+def households_without_aid_consent(*, household_ids) -> set[int]:
+    """Households whose consent for aid delivery is withdrawn (`services.entitlements_add` refuses them)."""
+    from beneficiaries.choices import ConsentPurpose
+    from beneficiaries.selectors import households_lacking_consent
+
+    return households_lacking_consent(household_ids=household_ids, purpose=ConsentPurpose.AID)
 
 
 def target_households(*, round_: DistributionRound, criteria: TargetCriteria):
@@ -418,6 +484,42 @@ def household_aid_panel(viewer, household) -> dict | None:
     return context
 
 
+def household_card_panel(viewer, household) -> dict | None:
+    """The household page's card panel: the code printed under the QR, print, and (registry staff who may change
+    the household) reissue a lost card. No query: the page has loaded the household."""
+    if not viewer.has_perm("beneficiaries.view_household"):
+        return None
+    return {
+        "household": household,
+        "code": card_code_display(household.card_code),
+        "can_reissue": household.is_active and viewer.has_perm("beneficiaries.change_household"),
+    }
+
+
+def rt_cards_action(viewer, filterset) -> dict | None:
+    """The registry list's "Cetak kartu RT", once its filters name one RT the viewer may see (the RT number and,
+    where the number repeats across the viewer's kelurahan, the kelurahan). One query, only when filtered by RT."""
+    if not viewer.has_perm("beneficiaries.view_household") or not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    if not data.get("rt"):
+        return None
+    rts = RT.objects.filter(number=int(data["rt"])).select_related("kelurahan")
+    if data.get("kelurahan"):
+        rts = rts.filter(kelurahan=data["kelurahan"])
+    if data.get("rw"):
+        rts = rts.filter(rw=int(data["rw"]))
+    scope = viewer.kelurahan_scope()
+    if scope is not None:
+        rts = rts.filter(kelurahan_id__in=scope)
+    found = list(rts.order_by("kelurahan__name", "pk")[:2])
+    if not found:
+        return None
+    if len(found) > 1:
+        return {"rt": None}  # the template asks for a kelurahan
+    return {"rt": found[0]}
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Psychosocial support
 # --------------------------------------------------------------------------------------------------------------
@@ -438,9 +540,9 @@ def support_case_counts(*, user) -> list[dict] | None:
     return list(
         SupportCase.objects.values("institution__name")
         .annotate(
-            open=Count("pk", filter=Q(status="open")),
-            referred=Count("pk", filter=Q(status="referred")),
-            closed=Count("pk", filter=Q(status="closed")),
+            open=Count("pk", filter=Q(status=SupportCaseStatus.OPEN)),
+            referred=Count("pk", filter=Q(status=SupportCaseStatus.REFERRED)),
+            closed=Count("pk", filter=Q(status=SupportCaseStatus.CLOSED)),
             total=Count("pk"),
         )
         .order_by("institution__name")

@@ -1,9 +1,13 @@
-"""Thin views: parse, call one service or selector, render (style.md rule 1)."""
+"""Thin views: parse, call one service or selector, render (style.md rule 1).
+
+Every page inherits `core.access.PermissionMixin` (anonymous visitors go to the login page, a missing permission
+is 403, "not yours" is the selectors' 404); a service's ValidationError lands on the form through
+`core.forms.add_service_error`, or in a message when the page has no form; GET filters are `filters.py`."""
 
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -15,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from aid_distribution import pdf, selectors, services
 from aid_distribution.forms import (
+    CardReissueForm,
     DeliveryForm,
     RoundForm,
     StockMovementForm,
@@ -23,20 +28,26 @@ from aid_distribution.forms import (
     TargetForm,
     UndeliveredForm,
 )
-from aid_distribution.models import RoundStatus, StockKind
+from aid_distribution.models import RoundAction, RoundStatus, StockKind
+from beneficiaries import services as registry_services
 from beneficiaries.choices import Relationship
-from core.models import Kelurahan
+from beneficiaries.selectors import household_get_for_user
+from beneficiaries.validators import card_code_display
+from core.access import PermissionMixin, is_signed_in
+from core.audit import audit_event, client_ip
+from core.forms import add_service_error
+from core.models import AuditAction, Kelurahan
 
 PAGE_SIZE = 50
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
+def _message(request, exc: ValidationError) -> None:
+    """A service's refusal on a page without a form (a button): shown above the page it redirects to."""
+    messages.error(request, " ".join(exc.messages))
 
 
-class AidView(LoginRequiredMixin, PermissionRequiredMixin):
+class AidView(PermissionMixin):
     permission_required = "aid_distribution.view_distributionround"
-    raise_exception = True
 
     def get_round(self):
         if not hasattr(self, "_round"):
@@ -49,16 +60,12 @@ class RoundListView(AidView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status") or ""
-        if status not in RoundStatus.values:
-            status = ""
-        page = Paginator(
-            selectors.round_list_for_user(user=self.request.user, status=status or None), PAGE_SIZE
-        ).get_page(self.request.GET.get("page"))
+        filterset = selectors.round_filterset(user=self.request.user, data=self.request.GET)
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
             page=page,
             statuses=RoundStatus.choices,
-            status=status,
+            status=(filterset.form.cleaned_data.get("status") or "") if filterset.is_valid() else "",
             can_create=self.request.user.has_perm("aid_distribution.add_distributionround"),
             can_coordinate=self.request.user.has_perm("aid_distribution.view_coordination"),
         )
@@ -75,9 +82,9 @@ class RoundCreateView(AidView, FormView):
 
     def form_valid(self, form):
         try:
-            round_ = services.round_create(user=self.request.user, **form.cleaned_data)
+            round_ = services.round_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Putaran dibuat sebagai draf. Tambahkan penerima."))
         return redirect("aid_distribution:round_target", pk=round_.pk)
@@ -96,7 +103,7 @@ class RoundDetailView(AidView, TemplateView):
             summary=summary,
             commodities=selectors.commodity_totals(round_=round_, summary=summary),
             movements=selectors.stock_movements_for_round(round_=round_),
-            actions=services.allowed_actions(user, round_),
+            actions=services.allowed_actions(actor=user, round_=round_),
             action_labels=ACTION_LABELS,
             can_manage=round_.institution_id in services.member_institution_ids(user) or user.is_admin_role,
             can_deliver=round_.status == RoundStatus.DISTRIBUTING
@@ -107,22 +114,16 @@ class RoundDetailView(AidView, TemplateView):
         return context
 
 
-ACTION_LABELS = {
-    "submit": _("Ajukan ke kecamatan"),
-    "return": _("Kembalikan ke draf"),
-    "approve": _("Setujui"),
-    "start": _("Mulai penyaluran"),
-    "close": _("Tutup putaran"),
-}
+ACTION_LABELS = dict(RoundAction.choices)
 
 
 class RoundTransitionView(AidView, View):
     def post(self, request, pk, action):
         round_ = self.get_round()
         try:
-            services.round_transition(user=request.user, round_=round_, action=action)
+            services.round_transition(actor=request.user, round_=round_, action=action)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            _message(request, exc)
         else:
             messages.success(request, _("Status putaran diperbarui."))
         return redirect("aid_distribution:round_detail", pk=round_.pk)
@@ -155,18 +156,23 @@ class RoundTargetView(AidView, TemplateView):
                 exclude_served_elsewhere=data["exclude_served_elsewhere"],
             )
             candidates = list(selectors.target_households(round_=round_, criteria=criteria)[: self.PREVIEW_LIMIT])
-        context.update(round=round_, form=form, candidates=candidates, limit=self.PREVIEW_LIMIT)
+        lacking_consent = (
+            selectors.households_without_aid_consent(household_ids=[h.pk for h in candidates]) if candidates else set()
+        )
+        context.update(
+            round=round_, form=form, candidates=candidates, lacking_consent=lacking_consent, limit=self.PREVIEW_LIMIT
+        )
         return context
 
     def post(self, request, pk):
         round_ = self.get_round()
         ids = [int(v) for v in request.POST.getlist("household") if v.isdigit()]
         try:
-            added = services.entitlements_add(user=request.user, round_=round_, household_ids=ids)
+            added = services.entitlements_add(actor=request.user, round_=round_, household_ids=ids)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("%(n)s keluarga ditambahkan sebagai penerima.") % {"n": added})
+            _message(request, exc)
+            return redirect(request.get_full_path())  # back to the same criteria, nothing was added
+        messages.success(request, _("%(n)s keluarga ditambahkan sebagai penerima.") % {"n": added})
         return redirect("aid_distribution:round_households", pk=round_.pk)
 
 
@@ -179,9 +185,9 @@ class RoundHouseholdsView(AidView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         round_ = self.get_round()
-        search = self.request.GET.get("q", "").strip()[:100]
-        rows = selectors.entitlements_for_round(user=self.request.user, round_=round_, search=search)
-        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        filterset = selectors.entitlement_filterset(user=self.request.user, round_=round_, data=self.request.GET)
+        search = (filterset.form.cleaned_data.get("q") or "") if filterset.is_valid() else ""
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         member_of = round_.institution_id in services.member_institution_ids(self.request.user)
         context.update(
             round=round_,
@@ -199,23 +205,26 @@ class EntitlementRemoveView(AidView, View):
     def post(self, request, pk, entitlement_pk):
         entitlement = selectors.entitlement_get_for_user(user=request.user, pk=entitlement_pk, round_id=pk)
         try:
-            services.entitlement_remove(user=request.user, entitlement=entitlement)
+            services.entitlement_remove(actor=request.user, entitlement=entitlement)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            _message(request, exc)
         else:
             messages.success(request, _("Penerima dihapus dari putaran."))
         return redirect("aid_distribution:round_households", pk=pk)
 
 
 class CardLookupView(AidView, View):
-    """A scanned household-card QR (card_token) → that household's delivery page, within this round only."""
+    """A household card → that household's delivery page, within this round only: the scanned QR (`token`) or
+    the code typed from the card (`code`). A typed code that is wrong comes back to the list saying so."""
 
     permission_required = "aid_distribution.add_delivery"
 
     def get(self, request, pk):
-        entitlement = selectors.entitlement_by_card_token(
-            user=request.user, round_=self.get_round(), token=request.GET.get("token", "")
-        )
+        try:
+            entitlement = selectors.entitlement_by_card(user=request.user, round_=self.get_round(), data=request.GET)
+        except ValidationError as exc:
+            _message(request, exc)
+            return redirect("aid_distribution:round_households", pk=pk)
         return redirect("aid_distribution:delivery_create", pk=pk, entitlement_pk=entitlement.pk)
 
 
@@ -224,7 +233,7 @@ class DeliveryCreateView(AidView, TemplateView):
     template_name = "aid_distribution/delivery_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not is_signed_in(request.user):
             return self.handle_no_permission()
         self.entitlement = selectors.entitlement_get_for_user(
             user=request.user, pk=kwargs["entitlement_pk"], round_id=kwargs["pk"]
@@ -255,7 +264,7 @@ class DeliveryCreateView(AidView, TemplateView):
         data = form.cleaned_data
         try:
             result = services.delivery_record(
-                user=request.user,
+                actor=request.user,
                 entitlement=self.entitlement,
                 client_uuid=data["client_uuid"],
                 delivered_at=data["delivered_at"],
@@ -268,11 +277,11 @@ class DeliveryCreateView(AidView, TemplateView):
                 photo=data["photo"],
             )
         except services.DeliveryConflict as exc:
-            context = self.get_context_data(form=form, conflict=_error_text(exc))
+            context = self.get_context_data(form=form, conflict=" ".join(exc.messages))
             context["delivery"] = exc.delivery  # the record that won, never the refused one
             return self.render_to_response(context, status=409)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if result.created:
             messages.success(request, _("Penyerahan tercatat. Terima kasih."))
@@ -288,17 +297,17 @@ class UndeliveredCreateView(DeliveryCreateView):
             return self.render_to_response(self.get_context_data(undelivered_form=form), status=400)
         try:
             services.undelivered_record(
-                user=request.user,
+                actor=request.user,
                 entitlement=self.entitlement,
                 client_uuid=form.cleaned_data["client_uuid"],
                 reason=form.cleaned_data["reason"],
                 notes=form.cleaned_data["notes"],
             )
         except services.DeliveryConflict as exc:
-            return self.render_to_response(self.get_context_data(conflict=_error_text(exc)), status=409)
+            return self.render_to_response(self.get_context_data(conflict=" ".join(exc.messages)), status=409)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect("aid_distribution:delivery_create", pk=pk, entitlement_pk=entitlement_pk)
+            add_service_error(form, exc)
+            return self.render_to_response(self.get_context_data(undelivered_form=form), status=400)
         messages.success(request, _("Kunjungan tidak tersalurkan tercatat."))
         return redirect("aid_distribution:round_households", pk=pk)
 
@@ -327,6 +336,89 @@ class HouseholdCardView(LoginRequiredMixin, View):
         return response
 
 
+def _cards_response(request, *, rows, title: str, filename: str, obj, scope: dict) -> HttpResponse:
+    """Many cards as one PDF (`pdf.household_cards`); printing names and addresses in bulk is an audited export."""
+    cards = [
+        pdf.Card(household=getattr(row, "household", row), head_name=row.head_name, head_nik=row.head_nik)
+        for row in rows
+    ]
+    audit_event(
+        action=AuditAction.EXPORT,
+        request=request,
+        obj=obj,
+        detail={"kind": "household_cards", "cards": len(cards), **scope},
+    )
+    response = HttpResponse(pdf.household_cards(cards, title=title), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RoundCardsPdfView(AidView, View):
+    """The cards of a round's households as one PDF, ten an A4 sheet, by RT then head's name: for whoever may
+    see the round."""
+
+    def get(self, request, pk):
+        round_ = self.get_round()
+        return _cards_response(
+            request,
+            rows=selectors.entitlements_for_cards(user=request.user, round_=round_),
+            title=_("Kartu penerima · %(round)s") % {"round": round_.name},
+            filename=f"kartu-putaran-{round_.pk}.pdf",
+            obj=round_,
+            scope={"round": round_.pk},
+        )
+
+
+class RtCardsPdfView(PermissionMixin, View):
+    """The cards of one RT's active households as one PDF: for registry staff whose kelurahan it is (another
+    kelurahan's RT is a 404 before the permission is asked, like every object of this app)."""
+
+    def get(self, request, rt_pk):
+        rt = selectors.rt_get_for_user(user=request.user, pk=rt_pk)
+        if not request.user.has_perm("beneficiaries.view_household"):
+            raise PermissionDenied
+        return _cards_response(
+            request,
+            rows=selectors.households_for_cards(user=request.user, rt=rt),
+            title=_("Kartu keluarga · RT %(rt)03d/RW %(rw)03d · Kel. %(kelurahan)s")
+            % {"rt": rt.number, "rw": rt.rw, "kelurahan": rt.kelurahan.name},
+            filename=f"kartu-rt-{rt.kelurahan_id}-{rt.number:03d}.pdf",
+            obj=rt,
+            scope={"rt": rt.pk},
+        )
+
+
+class HouseholdCardReissueView(PermissionMixin, View):
+    """A lost card replaced (POST with a reason): a new token and code, the old card stops working at once.
+    A household outside the registry scope is a 404; the permission is the service's
+    (`beneficiaries.services.household_card_reissue`), asked here first only to answer 403."""
+
+    def post(self, request, household_pk):
+        household = household_get_for_user(user=request.user, pk=household_pk)
+        if not request.user.has_perm("beneficiaries.change_household"):
+            raise PermissionDenied
+        form = CardReissueForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("reason", [])))
+            return redirect("beneficiaries:household_detail", pk=household.pk)
+        try:
+            household = registry_services.household_card_reissue(
+                actor=request.user, household=household, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
+        except ValidationError as exc:
+            _message(request, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Kartu baru dibuat dengan kode %(code)s. Kartu lama tidak berlaku lagi: cetak dan serahkan kartu baru."
+                )
+                % {"code": card_code_display(household.card_code)},
+            )
+        return redirect("beneficiaries:household_detail", pk=household.pk)
+
+
 class StockMovementCreateView(AidView, View):
     permission_required = "aid_distribution.add_stockmovement"
 
@@ -335,9 +427,9 @@ class StockMovementCreateView(AidView, View):
         form = StockMovementForm(request.POST)
         if form.is_valid():
             try:
-                services.stock_movement_record(user=request.user, round_=round_, **form.cleaned_data)
+                services.stock_movement_record(actor=request.user, round_=round_, **form.cleaned_data)
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                _message(request, exc)
             else:
                 messages.success(request, _("Mutasi stok tercatat."))
         else:
@@ -376,9 +468,8 @@ class HandoverPdfView(AidView, View):
         return response
 
 
-class CoordinationView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class CoordinationView(PermissionMixin, TemplateView):
     permission_required = "aid_distribution.view_coordination"
-    raise_exception = True
     template_name = "aid_distribution/coordination.html"
     LIST_LIMIT = 200
 
@@ -412,12 +503,13 @@ def _can_see_support(user) -> bool:
     )
 
 
-class SupportCaseListView(LoginRequiredMixin, TemplateView):
+class SupportCaseListView(PermissionMixin, TemplateView):
     template_name = "aid_distribution/supportcase_list.html"
 
+    def has_permission(self) -> bool:
+        return super().has_permission() and _can_see_support(self.request.user)
+
     def get_context_data(self, **kwargs):
-        if not _can_see_support(self.request.user):
-            raise PermissionDenied
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
@@ -428,17 +520,17 @@ class SupportCaseListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class SupportCaseCreateView(LoginRequiredMixin, FormView):
+class SupportCaseCreateView(PermissionMixin, FormView):
+    """Counsellors only: the institution of the case is the counsellor's."""
+
     template_name = "aid_distribution/supportcase_form.html"
     form_class = SupportCaseForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.institution = selectors.counsellor_institutions(user=request.user).first()
-        if self.institution is None:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self) -> bool:
+        if not super().has_permission():
+            return False
+        self.institution = selectors.counsellor_institutions(user=self.request.user).first()
+        return self.institution is not None
 
     def get_form_kwargs(self):
         return {
@@ -449,26 +541,24 @@ class SupportCaseCreateView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            case = services.support_case_open(user=self.request.user, institution=self.institution, **form.cleaned_data)
+            case = services.support_case_open(
+                actor=self.request.user, institution=self.institution, **form.cleaned_data
+            )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Kasus dibuka."))
         return redirect("aid_distribution:supportcase_detail", pk=case.pk)
 
 
-class SupportCaseDetailView(LoginRequiredMixin, TemplateView):
+class SupportCaseDetailView(PermissionMixin, TemplateView):
     """Opening a case is audited (user, case, time, IP; never the notes)."""
 
     template_name = "aid_distribution/supportcase_detail.html"
 
     def get(self, request, *args, **kwargs):
         self.case = selectors.support_case_get_for_user(user=request.user, pk=kwargs["pk"])
-        services.support_case_log_view(case=self.case, user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+        services.support_case_log_view(actor=request.user, case=self.case, ip=client_ip(request))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -483,13 +573,17 @@ class SupportCaseDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class SupportSessionCreateView(LoginRequiredMixin, View):
+class SupportSessionCreateView(PermissionMixin, View):
     def post(self, request, pk):
         case = selectors.support_case_get_for_user(user=request.user, pk=pk)
         form = SupportSessionForm(request.POST)
         if form.is_valid():
-            services.support_session_add(user=request.user, case=case, **form.cleaned_data)
-            messages.success(request, _("Sesi tercatat."))
+            try:
+                services.support_session_add(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as exc:
+                _message(request, exc)
+            else:
+                messages.success(request, _("Sesi tercatat."))
         else:
             messages.error(request, _("Data sesi tidak valid."))
         return HttpResponseRedirect(reverse("aid_distribution:supportcase_detail", args=[case.pk]))

@@ -45,6 +45,7 @@ def prepare(households: int):
         DistributionRound,
         Entitlement,
         Institution,
+        InstitutionKind,
         InstitutionMembership,
         RoundStatus,
     )
@@ -52,12 +53,14 @@ def prepare(households: int):
     from core.models import RT, Kelurahan
 
     worker = User.objects.filter(username="bench.petugas").first() or account_services.user_create(
-        username="bench.petugas", password=PASSWORD, role=Role.PETUGAS_LEMBAGA
+        actor=None, username="bench.petugas", password=PASSWORD, role=Role.PETUGAS_LEMBAGA
     )
     approver = User.objects.filter(username="bench.kecamatan").first() or account_services.user_create(
-        username="bench.kecamatan", password=PASSWORD, role=Role.STAF_KECAMATAN
+        actor=None, username="bench.kecamatan", password=PASSWORD, role=Role.STAF_KECAMATAN
     )
-    institution, _ = Institution.objects.get_or_create(name="LKS Bench", defaults={"kind": "lks", "address": "-"})
+    institution, _ = Institution.objects.get_or_create(
+        name="LKS Bench", defaults={"kind": InstitutionKind.LKS, "address": "-"}
+    )
     InstitutionMembership.objects.get_or_create(user=worker, institution=institution)
     package, _ = AidPackage.objects.get_or_create(name="Paket Bench")
     round_ = DistributionRound.objects.create(

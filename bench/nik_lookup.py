@@ -37,6 +37,7 @@ def main():
     from beneficiaries.models import Household, Member
 
     user = User.objects.filter(username="bench.nik").first() or account_services.user_create(
+        actor=None,
         username="bench.nik",
         password="bangku-uji-panjang-2026",  # noqa: S106 - synthetic bench user
         role=Role.STAF_KECAMATAN,

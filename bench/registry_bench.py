@@ -45,6 +45,7 @@ def prepare():
     from beneficiaries.models import Household, Member
 
     user = User.objects.filter(username="bench.registri").first() or account_services.user_create(
+        actor=None,
         username="bench.registri",
         password="bangku-uji-panjang-2026",  # noqa: S106 - synthetic bench user
         role=Role.STAF_KECAMATAN,

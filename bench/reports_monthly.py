@@ -155,11 +155,11 @@ def measure_report() -> None:
     builders.guarded = timed
     try:
         run = services.report_request(
-            user=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
+            actor=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
         )
         ReportRun.objects.filter(pk=run.pk).update(status="failed")  # force a fresh generation
         run = services.report_request(
-            user=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
+            actor=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
         )
         started = time.perf_counter()
         services.report_generate(run_id=run.pk)
@@ -191,7 +191,7 @@ def measure_dashboard(requests: int = 60) -> None:
     services.dashboard_refresh()
     log(f"hitung ulang agregat dasbor: {time.perf_counter() - started:.1f} s")
     user = User.objects.filter(username="bench.pimpinan").first() or account_services.user_create(
-        username="bench.pimpinan", role=Role.PIMPINAN, password=PASSWORD
+        actor=None, username="bench.pimpinan", role=Role.PIMPINAN, password=PASSWORD
     )
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)

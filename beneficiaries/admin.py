@@ -2,7 +2,10 @@
 appear on the admin form; rows that only services and tasks write are read-only here (core.admin.ReadOnlyAdmin)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +15,7 @@ from beneficiaries import services
 from beneficiaries.models import Consent, DuplicateFlag, Household, HouseholdFlag, ImportBatch, ImportRow, Member
 from beneficiaries.validators import mask_number, normalise_number
 from core.admin import ReadOnlyAdmin, ServiceAdmin
+from core.audit import client_ip
 
 
 class HouseholdAdminForm(forms.ModelForm):
@@ -25,6 +29,40 @@ class HouseholdAdminForm(forms.ModelForm):
     def validate_constraints(self):
         # An active KK number is unique: the service says so, with a link to the record that holds it.
         return
+
+
+class CardReissueAdminForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan penggantian kartu"), max_length=300)
+
+
+def card_reissue_action(modeladmin, request, queryset):
+    """The admin action's two steps: the reason for the selected households, then one reissue each."""
+    form = CardReissueAdminForm(request.POST if "apply" in request.POST else None)
+    if not form.is_valid():
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Ganti kartu keluarga"),
+            "households": queryset,
+            "form": form,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/beneficiaries/household/reissue_cards.html", context)
+    done = 0
+    for household in queryset:
+        try:
+            services.household_card_reissue(
+                actor=request.user, household=household, reason=form.cleaned_data["reason"], ip=client_ip(request)
+            )
+        except ValidationError as exc:
+            modeladmin.message_user(request, f"{household}: {' '.join(exc.messages)}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request, _("%(n)s kartu diganti; kartu lama tidak berlaku lagi.") % {"n": done}, messages.SUCCESS
+        )
+    return None
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -73,9 +111,15 @@ class HouseholdAdmin(ServiceAdmin):
     search_fields = ["=kk_number", "address", "members__full_name", "=members__nik"]
     autocomplete_fields = ["kelurahan", "rt"]
     list_select_related = ["kelurahan", "rt"]
-    readonly_fields = ["card_token", "created_at", "updated_at", "created_by", "kelurahan", "history"]
+    readonly_fields = ["card_token", "card_code", "created_at", "updated_at", "created_by", "kelurahan", "history"]
     show_full_result_count = False  # no COUNT(*) over a million rows
     inlines = [MemberInline]
+    actions = ["reissue_cards"]
+
+    @admin.action(description=_("Ganti kartu keluarga (kartu hilang atau rusak)"), permissions=["change"])
+    def reissue_cards(self, request, queryset):
+        """Through `services.household_card_reissue`, after asking for the reason on an intermediate page."""
+        return card_reissue_action(self, request, queryset)
 
     @admin.display(description=_("nomor KK"), ordering="kk_number")
     def masked_kk(self, obj):

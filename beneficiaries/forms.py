@@ -1,14 +1,18 @@
 """Crispy forms of the registry; every rule lives in the services, forms only parse and show errors."""
 
+import decimal
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
+from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import choices
+from beneficiaries import fields as editable
+from beneficiaries.fields import MEMBER_EDITABLE, SENSITIVE_FIELDS
 from beneficiaries.models import Household, ImportBatch, Member
-from beneficiaries.services import MEMBER_EDITABLE, SENSITIVE_FIELDS
 from beneficiaries.validators import normalise_number, validate_kk, validate_nik
 from core.models import RT
 from core.privacy import NOTICE_VERSION
@@ -27,32 +31,57 @@ class RTChoiceField(forms.ModelChoiceField):
         return f"{obj.kelurahan.name} · RT {obj.number:03d} / RW {obj.rw:03d}"
 
 
+class DecimalInput(forms.DecimalField):
+    """A decimal typed with a comma or a point (-2,9934 or -2.9934), rounded to the registry's places: a phone's GPS
+    gives more decimals than the registry keeps. The range is the model field's (its validators run on save)."""
+
+    def __init__(self, *, places: int, **kwargs):
+        self.places = places
+        kwargs.pop("max_digits", None)
+        kwargs.pop("decimal_places", None)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if "," in value and "." not in value:
+                value = value.replace(",", ".")
+        number = super().to_python(value)
+        if number is None:
+            return None
+        return number.quantize(decimal.Decimal(1).scaleb(-self.places), rounding=decimal.ROUND_HALF_UP)
+
+
+# Presentation only: the width of a field on the grid (every field of a section not named here takes the
+# section's width). Which fields the form has comes from `beneficiaries.fields`.
+SECTION_WIDTH = {
+    editable.IDENTITY: "col-md-6",
+    editable.WELFARE: "col-6 col-md-3",
+    editable.HOUSING: "col-md-4",
+    editable.ASSETS: "col-6 col-md-4 col-lg-3",  # two to a row on a phone
+}
+FIELD_WIDTH = {
+    "kk_number": "col-md-4",
+    "rt": "col-md-8",
+    "address": "col-md-9",
+    "house_number": "col-md-3",
+    "desil": "col-6 col-md-2",
+    "is_in_dtks": "col-6 col-md-2",
+    "is_in_dtsen": "col-6 col-md-2",
+    "welfare_source": "col-6 col-md-3",
+    "welfare_as_of": "col-md-3",
+    "latitude": "col-6 col-md-4",
+    "longitude": "col-6 col-md-4",
+}
+
+
 class HouseholdForm(forms.ModelForm):
     rt = RTChoiceField(label=_("Kelurahan dan RT/RW"), queryset=RT.objects.none())
 
     class Meta:
         model = Household
-        fields = [
-            "kk_number",
-            "rt",
-            "address",
-            "house_number",
-            "desil",
-            "is_in_dtks",
-            "is_in_dtsen",
-            "welfare_source",
-            "welfare_as_of",
-            "home_ownership",
-            "floor_area_m2",
-            "floor_material",
-            "wall_material",
-            "roof_material",
-            "drinking_water",
-            "lighting",
-            "installed_power",
-            "cooking_fuel",
-            "toilet_facility",
-        ]
+        fields = list(editable.HOUSEHOLD_EDITABLE)  # a copy: Django extends it
         widgets = {
             "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nik"}),
             "welfare_as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -64,49 +93,58 @@ class HouseholdForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rt"].queryset = rt_queryset(user)
+        for name, field in list(self.fields.items()):
+            model_field = Household._meta.get_field(name)
+            if isinstance(model_field, models.DecimalField):
+                self.fields[name] = field = DecimalInput(
+                    places=model_field.decimal_places,
+                    label=field.label,
+                    required=field.required,
+                    help_text=field.help_text,
+                )
+            if model_field.has_default() and not model_field.null:
+                field.required = False  # an empty count is its default (0 assets, 1 family in the house)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset(
-                _("Kartu Keluarga dan alamat"),
-                Row(Column("kk_number", css_class="col-md-4"), Column("rt", css_class="col-md-8")),
-                Row(Column("address", css_class="col-md-9"), Column("house_number", css_class="col-md-3")),
-            ),
-            Fieldset(
-                _("Status kesejahteraan (data impor BPS/Dinsos)"),
-                Row(
-                    Column("desil", css_class="col-6 col-md-2"),
-                    Column("is_in_dtks", css_class="col-6 col-md-2"),
-                    Column("is_in_dtsen", css_class="col-6 col-md-2"),
-                    Column("welfare_source", css_class="col-6 col-md-3"),
-                    Column("welfare_as_of", css_class="col-md-3"),
-                ),
-            ),
-            Div(
-                Fieldset(
-                    _("Perumahan"),
-                    Row(
-                        Column("home_ownership", css_class="col-md-4"),
-                        Column("floor_area_m2", css_class="col-md-2"),
-                        Column("floor_material", css_class="col-md-3"),
-                        Column("wall_material", css_class="col-md-3"),
-                    ),
-                    Row(
-                        Column("roof_material", css_class="col-md-3"),
-                        Column("drinking_water", css_class="col-md-3"),
-                        Column("lighting", css_class="col-md-3"),
-                        Column("installed_power", css_class="col-md-3"),
-                    ),
-                    Row(Column("cooking_fuel", css_class="col-md-6"), Column("toilet_facility", css_class="col-md-6")),
-                ),
-            ),
-        )
+        fieldsets = []
+        for key, title, _collapsed in editable.HOUSEHOLD_SECTIONS:
+            if key == editable.ASSETS:
+                continue  # rendered by beneficiaries/_household_assets.html (a collapsible section)
+            columns = [
+                Column(name, css_class=FIELD_WIDTH.get(name, SECTION_WIDTH[key]))
+                for name in editable.household_section(key)
+            ]
+            fieldsets.append(Fieldset(title, Row(*columns)))
+        self.helper.layout = Layout(*fieldsets)
+
+    def section_fields(self, key: str) -> list:
+        return [self[name] for name in editable.household_section(key)]
+
+    @property
+    def asset_columns(self) -> list[tuple]:
+        """(bound field, grid class) of the assets and location section (`_household_assets.html`)."""
+        return [
+            (bound, FIELD_WIDTH.get(bound.name, SECTION_WIDTH[editable.ASSETS]))
+            for bound in self.section_fields(editable.ASSETS)
+        ]
+
+    @property
+    def assets_have_errors(self) -> bool:
+        return any(bound.errors for bound in self.section_fields(editable.ASSETS))
 
     def clean_kk_number(self):
         value = normalise_number(self.cleaned_data.get("kk_number"))
         validate_kk(value)
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            model_field = Household._meta.get_field(name)
+            if cleaned.get(name) is None and name not in self.errors and model_field.has_default():
+                cleaned[name] = None if model_field.null else model_field.get_default()
+        return cleaned
 
 
 class MemberForm(forms.ModelForm):

@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import choices
-from beneficiaries.validators import validate_kk, validate_nik
+from beneficiaries import fields as editable_fields
+from beneficiaries.validators import CARD_CODE_ALPHABET, CARD_CODE_LENGTH, validate_kk, validate_nik
 from core import history
 from core.access import is_signed_in
 from core.models import RT, Kelurahan, TimeStampedModel
@@ -27,6 +29,11 @@ from core.scoping import ScopedQuerySet
 def new_card_token() -> str:
     """Opaque token printed as a QR on the household card: never the NIK or KK (issue: aid delivery)."""
     return secrets.token_urlsafe(18)
+
+
+def new_card_code() -> str:
+    """The short code printed under the QR, typed where a phone cannot scan (`validators.card_code_normalise`)."""
+    return "".join(secrets.choice(CARD_CODE_ALPHABET) for _i in range(CARD_CODE_LENGTH))
 
 
 class HouseholdQuerySet(ScopedQuerySet):
@@ -45,8 +52,28 @@ class Household(TimeStampedModel):
     rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="households", verbose_name=_("RT/RW"))
     address = models.CharField(_("alamat (jalan/lorong)"), max_length=200)
     house_number = models.CharField(_("nomor rumah"), max_length=20, blank=True)
-    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-90, message=_("Lintang harus antara -90 dan 90 derajat.")),
+            MaxValueValidator(90, message=_("Lintang harus antara -90 dan 90 derajat.")),
+        ],
+    )
+    longitude = models.DecimalField(
+        _("bujur"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-180, message=_("Bujur harus antara -180 dan 180 derajat.")),
+            MaxValueValidator(180, message=_("Bujur harus antara -180 dan 180 derajat.")),
+        ],
+    )
     families_in_house = models.PositiveSmallIntegerField(_("jumlah keluarga dalam rumah"), default=1)
 
     # Housing (Regsosek 2022 block 3)
@@ -56,7 +83,9 @@ class Household(TimeStampedModel):
     land_proof = models.PositiveSmallIntegerField(
         _("bukti kepemilikan lahan"), choices=choices.LandProof.choices, null=True, blank=True
     )
-    floor_area_m2 = models.DecimalField(_("luas lantai (m²)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    floor_area_m2 = models.DecimalField(
+        _("luas lantai (m²)"), max_digits=7, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     floor_material = models.PositiveSmallIntegerField(
         _("lantai terluas"), choices=choices.FloorMaterial.choices, null=True, blank=True
     )
@@ -103,7 +132,9 @@ class Household(TimeStampedModel):
     asset_boat = models.PositiveSmallIntegerField(_("perahu"), default=0)
     asset_motorboat = models.PositiveSmallIntegerField(_("perahu motor"), default=0)
     asset_smartphone = models.PositiveSmallIntegerField(_("telepon seluler/smartphone"), default=0)
-    asset_land_ha = models.DecimalField(_("lahan (ha)"), max_digits=7, decimal_places=2, default=0)
+    asset_land_ha = models.DecimalField(
+        _("lahan (ha)"), max_digits=7, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
     asset_other_house = models.PositiveSmallIntegerField(_("rumah di tempat lain"), default=0)
     asset_large_livestock = models.PositiveSmallIntegerField(_("ternak besar (sapi/kerbau/kuda)"), default=0)
     asset_small_livestock = models.PositiveSmallIntegerField(_("ternak kecil (kambing/domba/babi)"), default=0)
@@ -119,6 +150,9 @@ class Household(TimeStampedModel):
 
     card_token = models.CharField(
         _("token kartu keluarga"), max_length=32, unique=True, default=new_card_token, editable=False
+    )
+    card_code = models.CharField(
+        _("kode kartu keluarga"), max_length=CARD_CODE_LENGTH, unique=True, default=new_card_code, editable=False
     )
 
     # Soft delete
@@ -172,6 +206,15 @@ class Household(TimeStampedModel):
 
     def __str__(self):
         return _("Keluarga KK %(kk)s") % {"kk": self.kk_number[:4] + "********" + self.kk_number[-4:]}
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError(
+                {missing: _("Lokasi GPS: isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")},
+                code="gps_pair",
+            )
 
 
 class MemberQuerySet(ScopedQuerySet):
@@ -493,6 +536,9 @@ class ImportBatch(TimeStampedModel):
     is_retryable = models.BooleanField(
         _("dapat dicoba lagi"), default=False, help_text=_("Gagal karena sistem (bukan isi berkas): dapat dicoba lagi.")
     )
+    # The import keys of the file's header row: a column the file does not have leaves the registry's values
+    # as they are (an older template must not clear the assets). Empty for batches read before it was kept.
+    columns = models.JSONField(_("kolom berkas"), default=list, blank=True)
     committed_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
@@ -574,3 +620,22 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"{self.batch_id}:{self.row_number}"
+
+
+def _staged_copy(field: models.Field) -> models.Field:
+    """A staging column typed like the registry's field: NULL (or "") where the cell was empty or wrong."""
+    kwargs = {"verbose_name": field.verbose_name, "blank": True}
+    if isinstance(field, models.CharField):
+        kwargs.update(max_length=field.max_length, default="")
+    else:
+        kwargs["null"] = True
+    if isinstance(field, models.DecimalField):
+        kwargs.update(max_digits=field.max_digits, decimal_places=field.decimal_places)
+    return type(field)(**kwargs)
+
+
+# The household's other columns of the import file (housing, welfare status, assets, GPS): one staging column
+# each, made from the field list, so that a field added to `beneficiaries.fields` is staged without another list.
+for _field in editable_fields.HOUSEHOLD_DETAILS:
+    ImportRow.add_to_class(_field.name, _staged_copy(Household._meta.get_field(_field.name)))
+del _field

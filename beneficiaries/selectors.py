@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import translation
@@ -129,6 +129,42 @@ def household_members(*, household: Household) -> list[Member]:
 
 def household_consents(*, household: Household) -> list:
     return list(household.consents.select_related("member").order_by("-consented_on", "-pk"))
+
+
+def member_subject_consents(*, member: Member) -> list:
+    """The consent records about one person (data-subject copy): the member's own and those given for the whole
+    household (no member), oldest first; never another member's own consent."""
+    from beneficiaries.models import Consent
+
+    return list(
+        Consent.objects.filter(household_id=member.household_id)
+        .filter(Q(member=member) | Q(member__isnull=True))
+        .order_by("consented_on", "pk")
+    )
+
+
+def _latest_consent_withdrawn_on(purpose: str):
+    """The `withdrawn_on` of the household's latest consent record for the purpose (by consented_on, then pk):
+    NULL when that record stands or when there is none."""
+    from beneficiaries.models import Consent
+
+    latest = Consent.objects.filter(household=OuterRef("pk"), purpose=purpose).order_by("-consented_on", "-pk")
+    return Subquery(latest.values("withdrawn_on")[:1])
+
+
+def households_excluding_withdrawn(queryset, *, purpose: str):
+    """`queryset` without the households whose latest consent record for `purpose` is withdrawn (the same rule
+    as `households_lacking_consent`, as a filter for lists and exports that must not read ids into Python)."""
+    return queryset.alias(_consent_withdrawn_on=_latest_consent_withdrawn_on(purpose)).filter(
+        _consent_withdrawn_on__isnull=True
+    )
+
+
+def households_withdrawn(queryset, *, purpose: str):
+    """The households of `queryset` that `households_excluding_withdrawn` leaves out."""
+    return queryset.alias(_consent_withdrawn_on=_latest_consent_withdrawn_on(purpose)).filter(
+        _consent_withdrawn_on__isnull=False
+    )
 
 
 def consent_get_for_user(*, user, pk):
@@ -335,3 +371,19 @@ def kelurahan_counts(*, user, model) -> dict | None:
         qs = Member.objects.visible_to(user).active().values("household__kelurahan_id")
         key = "household__kelurahan_id"
     return {row[key]: row["n"] for row in qs.annotate(n=Count("id"))}
+
+
+def households_lacking_consent(*, household_ids, purpose) -> set[int]:
+    """The households among `household_ids` whose consent for `purpose` is withdrawn: their latest consent record
+    for the purpose (by consented_on, then pk) has withdrawn_on. A household with no record for the purpose is
+    not lacking (its processing rests on another basis of the privacy notice); a later active record restores it.
+    """
+    from beneficiaries.models import Consent
+
+    latest = (
+        Consent.objects.filter(household_id__in=list(household_ids), purpose=purpose)
+        .order_by("household_id", "-consented_on", "-pk")
+        .distinct("household_id")
+        .values_list("household_id", "withdrawn_on")
+    )
+    return {household_id for household_id, withdrawn_on in latest if withdrawn_on is not None}

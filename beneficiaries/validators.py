@@ -193,3 +193,28 @@ def _date_exists(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- Household card code ------------------------------------------------------------------------------------
+
+CARD_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O or U to misread
+CARD_CODE_LENGTH = 10  # 50 bits; printed as two groups of five
+_CARD_CODE_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1", " ": None, "-": None, "\t": None, ".": None})
+_CARD_CODE = re.compile(rf"^[{CARD_CODE_ALPHABET}]{{{CARD_CODE_LENGTH}}}$")
+
+
+def card_code_normalise(raw) -> str:
+    """The stored form of a typed card code (`Household.card_code`), or "" when it cannot be one.
+
+    Case, spaces, dots and dashes do not matter, and the letters people confuse with digits are read the way
+    Crockford's base32 reads them (O as 0, I and L as 1)."""
+    code = str(raw or "").strip().upper().translate(_CARD_CODE_TYPED)
+    return code if _CARD_CODE.match(code) else ""
+
+
+def card_code_display(code: str | None) -> str:
+    """`ABCDE12345` → `ABCDE-12345`, the way it is printed under the QR."""
+    if not code:
+        return ""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"

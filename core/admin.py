@@ -77,22 +77,13 @@ class RTAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the table is append-only in the database as well."""
 
     list_display = ["created_at", "username", "action", "object_type", "object_id", "ip_address"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_id", "ip_address"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TaskOutbox)

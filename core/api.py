@@ -1,7 +1,8 @@
 """The one shape of every API error (docs/conventions.md, "API errors").
 
 `REST_FRAMEWORK["EXCEPTION_HANDLER"]` points here. Views and viewsets let services raise; nothing maps errors by
-hand. Every error body is
+hand. `error_body(exc)` is the one builder of the body (the handler uses it, and so does a view that answers many
+items at once, per item); `ErrorSerializer` describes it in the OpenAPI schema. Every error body is
 
     {"code": "<stable machine code>", "detail": "<Indonesian sentence>", "fields": {"<field>": ["<message>", …]}}
 
@@ -22,7 +23,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -77,31 +78,57 @@ def error_response(*, status_code: int, code: str, detail: str, fields: dict | N
     return Response(body, status=status_code)
 
 
-def exception_handler(exc, context):
+def _as_api_exception(exc):
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+def error_body(exc) -> tuple[int, dict] | None:
+    """The status and body of an error: the one builder, used by the handler and by views that answer several
+    items at once (a batch's per-item results). None for what is no API error (a bug: Django's 500 takes over)."""
     if isinstance(exc, Conflict):
-        set_rollback()
         body = _django_validation_body(exc)
         body.pop("fields")
-        return Response({**body, **exc.extra}, status=status.HTTP_409_CONFLICT)
+        return status.HTTP_409_CONFLICT, {**body, **exc.extra}
     if isinstance(exc, DjangoValidationError):
-        set_rollback()
-        return Response(_django_validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None  # a real bug: Django's 500 handling takes over
+        return status.HTTP_400_BAD_REQUEST, _django_validation_body(exc)
+    exc = _as_api_exception(exc)
+    if not isinstance(exc, exceptions.APIException):
+        return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = _drf_validation_body(exc.detail)
-        return response
+        return exc.status_code, _drf_validation_body(exc.detail)
     if isinstance(exc, exceptions.PermissionDenied):
         code = "permission_denied"
     elif isinstance(exc, exceptions.NotFound):
         code = "not_found"
     else:
         code = exc.default_code
-    detail = exc.detail
-    response.data = {"code": code, "detail": " ".join(_messages(detail))}
+    return exc.status_code, {"code": code, "detail": " ".join(_messages(exc.detail))}
+
+
+def exception_handler(exc, context):
+    answer = error_body(exc)
+    if answer is None:
+        return None  # a real bug: Django's 500 handling takes over
+    status_code, body = answer
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return Response(body, status=status_code)
+    response = drf_exception_handler(_as_api_exception(exc), context)  # its headers (Retry-After …), its rollback
+    response.data = body
     return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body, for the OpenAPI schema (`extend_schema(responses={400: ErrorSerializer, …})`)."""
+
+    code = serializers.CharField(help_text="Kode tetap untuk program, mis. `round_locked`, `not_found`.")
+    detail = serializers.CharField(help_text="Kalimat untuk pengguna (bahasa Indonesia).")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Hanya pada 400: pesan per kolom.",
+    )

@@ -5,12 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Wilayah dan referensi")
-    role_permissions = {
-        "staf_kecamatan": ["view_kelurahan", "view_rt"],
-        "staf_kelurahan": ["view_kelurahan", "view_rt"],
-        "petugas_lembaga": ["view_kelurahan"],
-        "pimpinan": ["view_kelurahan"],
-    }
+
+    @property
+    def role_permissions(self) -> dict:
+        # A property: accounts reads it once the registry is ready, so the Role enum can be imported (an app
+        # module may not import models at import time).
+        from accounts.models import Role
+
+        return {
+            Role.STAF_KECAMATAN: ["view_kelurahan", "view_rt"],
+            Role.STAF_KELURAHAN: ["view_kelurahan", "view_rt"],
+            Role.PETUGAS_LEMBAGA: ["view_kelurahan"],
+            Role.PIMPINAN: ["view_kelurahan"],
+        }
 
     def ready(self):
         from django.db.models.signals import post_migrate

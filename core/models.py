@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import history
+from core.access import is_signed_in
 from core.scoping import ScopedQuerySet
 
 
@@ -22,7 +23,10 @@ class KelurahanQuerySet(ScopedQuerySet):
     kelurahan_lookup = "pk"
 
     def visible_to(self, user):
-        # The list of kelurahan is public reference data; only personal data is scoped.
+        # The list of kelurahan is reference data (the public privacy notice names them): every signed-in user
+        # sees all six; only personal data is scoped.
+        if not is_signed_in(user):
+            return self.none()
         return self.all()
 
 
@@ -93,6 +97,7 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Impor data")
     MERGE = "merge", _("Penggabungan data ganda")
     RETENTION = "retention", _("Anonimisasi/penghapusan lewat masa retensi")
+    CARD_REISSUE = "card_reissue", _("Penggantian kartu keluarga")
     OTHER = "other", _("Lainnya")
 
 

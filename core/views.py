@@ -1,13 +1,13 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from core import health, selectors
+from core.access import PermissionMixin
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(PermissionMixin, TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):

@@ -3,9 +3,9 @@
 - `saya/`: who holds this token (the app refuses other roles with a clear message, and keeps queued records
   bound to the worker who made them);
 - `keluar/`: revokes the token of this device at logout (the token endpoint has no revoke);
-- `putaran/<id>/kartu/`: the household-card QR tokens of one round's entitlements, so that a card can be
-  scanned offline. To be dropped once the aid API's entitlement list carries `card_token` (the app already
-  prefers that field when it is present).
+- `putaran/<id>/kartu/`: the household-card QR tokens and short codes of one round's entitlements, so that a
+  card can be scanned, or its code typed, offline. To be dropped: the aid API's entitlement list carries
+  `card_token` and `card_code` now, and the app prefers those fields when they are present.
 
 Reads go through aid_distribution's selectors (the same scope as the aid API: 404 for rounds not the worker's).
 """
@@ -51,13 +51,14 @@ class LogoutAPIView(APIView):
     @extend_schema(request=None, responses={204: None}, summary="Cabut token perangkat ini")
     def post(self, request):
         if isinstance(request.auth, DeviceToken):
-            device_token_revoke(token=request.auth)
+            device_token_revoke(actor=request.user, token=request.auth)
         return Response(status=204)
 
 
 class CardSerializer(serializers.Serializer):
     entitlement = serializers.IntegerField()
     card_token = serializers.CharField()
+    card_code = serializers.CharField(help_text="Kode pendek di bawah QR (10 huruf/angka, tanpa tanda hubung).")
 
 
 class RoundCardsAPIView(APIView):
@@ -67,6 +68,6 @@ class RoundCardsAPIView(APIView):
         rows = (
             selectors.entitlements_for_round(user=request.user, round_=round_)
             .order_by("pk")
-            .values_list("pk", "household__card_token")
+            .values_list("pk", "household__card_token", "household__card_code")
         )
-        return Response([{"entitlement": pk, "card_token": token} for pk, token in rows])
+        return Response([{"entitlement": pk, "card_token": token, "card_code": code} for pk, token, code in rows])

@@ -14,12 +14,19 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import Role
+from aid_distribution.api import MemberBriefSerializer
 from aid_distribution.models import UndeliveredReason
-from beneficiaries.choices import Relationship
+from core.api import INVALID_DETAIL
+from field_app import texts
+
+#: The app's ES modules (static/field_app/js/, screens/ included): every one is pre-cached, none forgotten.
+SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "static" / "field_app" / "js"
+SCRIPTS = sorted(f"field_app/js/{path.relative_to(SCRIPTS_DIR).as_posix()}" for path in SCRIPTS_DIR.rglob("*.js"))
 
 #: Everything the app needs to open offline; the service worker pre-caches these (and the shell page).
 SHELL_ASSETS = [
@@ -28,18 +35,14 @@ SHELL_ASSETS = [
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
     "vendor/bootstrap-icons/fonts/bootstrap-icons.woff",
     "field_app/css/field.css",
-    "field_app/js/app.js",
-    "field_app/js/api.js",
-    "field_app/js/db.js",
-    "field_app/js/format.js",
-    "field_app/js/photo.js",
-    "field_app/js/scanner.js",
-    "field_app/js/sync.js",
-    "field_app/js/ui.js",
+    *SCRIPTS,
     "field_app/icons/icon-192.png",
     "field_app/icons/icon-512.png",
     "field_app/icons/maskable-512.png",
 ]
+
+#: Locales of the app's dates and numbers (Intl), by the portal's language code.
+LOCALES = {"id": "id-ID", "en": "en-GB"}
 
 THEME_COLOR = "#0b5d3b"
 
@@ -70,11 +73,22 @@ def _assets_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _relationship_labels() -> dict[str, str]:
+    """The labels of the member relationship codes the aid API sends (its member serializer's choices)."""
+    field = MemberBriefSerializer().fields["relationship"]
+    return {str(value): str(label) for value, label in field.choices.items()}
+
+
 def _config() -> dict:
-    """Data the app needs offline: labels of codes, and the URLs of the API it talks to."""
+    """Data the app needs offline: labels of codes, its sentences in the request's language, and the API's URLs."""
     return {
-        "relationships": {str(value): str(label) for value, label in Relationship.choices},
+        "relationships": _relationship_labels(),
         "reasons": [[value, str(label)] for value, label in UndeliveredReason.choices],
+        "language": get_language() or "id",
+        "locale": LOCALES.get(get_language() or "", LOCALES["id"]),
+        "strings": texts.strings(),
+        # The API's generic "invalid data" sentence: the app shows the field messages instead (errors.js).
+        "invalid_detail": _(INVALID_DETAIL),
         "urls": {
             "token": reverse("api_token"),
             "rounds": "/api/v1/aid/rounds/",
@@ -142,7 +156,7 @@ class ManifestView(View):
             "name": _("Penyaluran Bantuan Lapangan · Kertapati"),
             "short_name": _("Lapangan"),
             "description": _("Catat penyerahan bantuan di lapangan, juga tanpa sinyal."),
-            "lang": "id",
+            "lang": get_language() or "id",
             "dir": "ltr",
             "start_url": scope,
             "scope": scope,

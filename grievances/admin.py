@@ -1,10 +1,12 @@
-"""Django admin for grievances, service levels, change requests and notices; rule-bound writes use the services."""
+"""Django admin for grievances, service levels, change requests and notices; every rule-bound write goes through
+the services (core.admin.ServiceAdmin), which show their errors on the form."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 from grievances import services
 from grievances.models import ChangeRequest, Grievance, GrievanceCategorySLA, Notification, Status, SubjectRequest
 
@@ -17,6 +19,9 @@ class GrievanceCategorySLAAdmin(admin.ModelAdmin):
 
 
 class GrievanceAdminForm(forms.ModelForm):
+    """The grievance's editable fields plus an optional status move; every rule is the services' (see
+    GrievanceAdmin.service_save), none is copied here."""
+
     to_status = forms.ChoiceField(
         label=_("Ubah status menjadi"), choices=[("", _("— tidak diubah —")), *Status.choices], required=False
     )
@@ -26,42 +31,18 @@ class GrievanceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Grievance
-        fields = [
-            "channel",
-            "category",
-            "title",
-            "description",
-            "kelurahan",
-            "household",
-            "member",
-            "infrastructure_project",
-            "distribution_round",
-            "cohort",
-            "is_anonymous",
-            "complainant_name",
-            "complainant_phone",
-            "complainant_address",
-            "priority",
-            "is_sensitive",
-            "received_on",
-            "assigned_to",
-        ]
+        fields = list(services.EDITABLE_FIELDS)
 
-    def clean(self):
-        cleaned = super().clean()
-        target = cleaned.get("to_status")
-        if target and self.instance.pk and target != self.instance.status:
-            if target not in services.TRANSITIONS.get(self.instance.status, set()):
-                raise ValidationError({"to_status": _("Perubahan status ini tidak diperbolehkan.")})
-            if target in ("selesai", "ditolak") and not (cleaned.get("answer_input") or "").strip():
-                raise ValidationError({"answer_input": _("Jawaban tertulis wajib diisi untuk menutup pengaduan.")})
-        elif target and not self.instance.pk and target != Status.BARU:
-            raise ValidationError({"to_status": _("Pengaduan baru selalu berstatus baru; ubah setelah disimpan.")})
-        return cleaned
+
+#: The services name the status and the answer; the admin form calls them to_status and answer_input.
+SERVICE_TO_FORM_FIELD = {"status": "to_status", "answer": "answer_input"}
 
 
 @admin.register(Grievance)
-class GrievanceAdmin(admin.ModelAdmin):
+class GrievanceAdmin(ServiceAdmin):
+    """Adds and changes go through `grievance_create` / `grievance_update` and `grievance_transition`: the
+    assignee, scope and due-date rules hold here as on the portal, and their errors appear on the form."""
+
     form = GrievanceAdminForm
     list_display = [
         "pk",
@@ -97,27 +78,27 @@ class GrievanceAdmin(admin.ModelAdmin):
     date_hierarchy = "received_on"
     list_select_related = ["kelurahan", "assigned_to"]
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            created = services.grievance_create(
-                actor=request.user,
-                **{
-                    key: data.get(key)
-                    for key in GrievanceAdminForm.Meta.fields
-                    if key not in ("received_on", "assigned_to") and data.get(key) is not None
-                },
-                received_on=data.get("received_on"),
-                assigned_to=data.get("assigned_to"),
-            )
-            obj.__dict__.update(created.__dict__)
-            return
-        super().save_model(request, obj, form, change)
-        target = data.get("to_status")
-        if target and target != obj.status:
-            services.grievance_change_status(
-                actor=request.user, grievance=obj, to_status=target, answer=data.get("answer_input", "")
-            )
+    def service_save(self, request, *, obj, data, change):
+        fields = {name: data[name] for name in services.EDITABLE_FIELDS if name in data}
+        try:
+            if change:
+                grievance = services.grievance_update(actor=request.user, grievance=obj, data=fields)
+            else:
+                grievance = services.grievance_create(
+                    actor=request.user, **{name: value for name, value in fields.items() if value is not None}
+                )
+            target = data.get("to_status")
+            if target and target != grievance.status:
+                grievance = services.grievance_transition(
+                    actor=request.user, grievance=grievance, to_status=target, answer=data.get("answer_input", "")
+                )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError(
+                {SERVICE_TO_FORM_FIELD.get(name, name): errors for name, errors in exc.error_dict.items()}
+            ) from exc
+        return grievance
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -161,6 +142,8 @@ class ChangeRequestAdmin(admin.ModelAdmin):
                 decide(change_request)
             except ValidationError as exc:
                 self.message_user(request, f"#{change_request.pk}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied as exc:
+                self.message_user(request, f"#{change_request.pk}: {exc}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -202,15 +185,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubjectRequest)
-class SubjectRequestAdmin(admin.ModelAdmin):
+class SubjectRequestAdmin(ReadOnlyAdmin):
+    """Recorded and answered through the portal so that deadline, scope and audit events come from the service."""
+
     list_display = ["kind", "requester_name", "kelurahan", "received_at", "due_at", "status"]
     list_filter = ["kind", "status", "kelurahan"]
     search_fields = ["requester_name"]
     autocomplete_fields = ["member", "household"]
-
-    def has_add_permission(self, request):
-        # Recorded and answered through the portal so that deadline, scope and audit events come from the service.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

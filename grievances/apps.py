@@ -5,44 +5,51 @@ from django.utils.translation import gettext_lazy as _
 class GrievancesConfig(AppConfig):
     name = "grievances"
     verbose_name = _("Pengaduan dan permintaan perubahan data")
+
     # Kelurahan staff log and handle grievances and propose corrections; Staf Kecamatan also approves them
     # (maker-checker: never their own); workers log grievances and propose corrections and see only their own;
     # Pimpinan sees aggregate figures only.
-    role_permissions = {
-        "staf_kecamatan": [
-            "view_grievance",
-            "add_grievance",
-            "change_grievance",
-            "view_grievance_stats",
-            "view_changerequest",
-            "add_changerequest",
-            "approve_changerequest",
-            "view_grievancecategorysla",
-            "view_subjectrequest",
-            "add_subjectrequest",
-            "change_subjectrequest",
-        ],
-        "staf_kelurahan": [
-            "view_grievance",
-            "add_grievance",
-            "change_grievance",
-            "view_changerequest",
-            "add_changerequest",
-            "view_subjectrequest",
-            "add_subjectrequest",
-            "change_subjectrequest",
-        ],
-        "petugas_lembaga": ["view_grievance", "add_grievance", "view_changerequest", "add_changerequest"],
-        "pimpinan": ["view_grievance_stats"],
-    }
+    @property
+    def role_permissions(self) -> dict:
+        # A property: accounts reads it once the registry is ready, so the Role enum can be imported (an app
+        # module may not import models at import time).
+        from accounts.models import Role
+
+        return {
+            Role.STAF_KECAMATAN: [
+                "view_grievance",
+                "add_grievance",
+                "change_grievance",
+                "view_grievance_stats",
+                "view_changerequest",
+                "add_changerequest",
+                "approve_changerequest",
+                "view_grievancecategorysla",
+                "view_subjectrequest",
+                "add_subjectrequest",
+                "change_subjectrequest",
+            ],
+            Role.STAF_KELURAHAN: [
+                "view_grievance",
+                "add_grievance",
+                "change_grievance",
+                "view_changerequest",
+                "add_changerequest",
+                "view_subjectrequest",
+                "add_subjectrequest",
+                "change_subjectrequest",
+            ],
+            Role.PETUGAS_LEMBAGA: ["view_grievance", "add_grievance", "view_changerequest", "add_changerequest"],
+            Role.PIMPINAN: ["view_grievance_stats"],
+        }
 
     def ready(self):
         from beneficiaries.services import merging as registry_merging
         from beneficiaries.services import retention as registry_retention
         from core import navigation, panels, retention, stats
-        from grievances import merging, selectors, services
+        from grievances import selectors, services
 
-        registry_merging.register_member_handler("grievances.members", merging.move_member)
+        registry_merging.register_member_handler("grievances.members", services.move_member)
         retention.register_handler(key="grievance_closed", run=services.grievances_anonymise_expired)
         registry_retention.register_follow_on("grievances.requests", services.registry_copies_anonymise)
 

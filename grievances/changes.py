@@ -7,41 +7,18 @@ when the request is approved (optimistic check).
 
 from __future__ import annotations
 
+import decimal
+
 from django.db import models
 
+from beneficiaries import fields as editable
 from beneficiaries.models import Household, Member
 
-# Welfare status (desil, DTKS/DTSEN) is imported, never corrected by hand (domain.md §0.4); specific personal
-# data (disability, chronic illness) is left to the registry's own edit screen, which checks view_sensitive.
-HOUSEHOLD_FIELDS = [
-    "kk_number",
-    "rt",
-    "address",
-    "house_number",
-    "families_in_house",
-    "home_ownership",
-    "floor_material",
-    "wall_material",
-    "roof_material",
-    "drinking_water",
-    "lighting",
-    "installed_power",
-    "cooking_fuel",
-    "toilet_facility",
-]
-MEMBER_FIELDS = [
-    "nik",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "relationship",
-    "marital_status",
-    "religion",
-    "education",
-    "school_participation",
-    "occupation",
-]
+# The registry's correctable fields (beneficiaries.fields): welfare status (desil, DTKS/DTSEN) is imported, never
+# corrected by hand; specific personal data (disability, chronic illness) is left to the registry's own edit
+# screen, which checks view_sensitive; the NIK-missing reason goes with the NIK there too.
+HOUSEHOLD_FIELDS = list(editable.HOUSEHOLD_CORRECTABLE)
+MEMBER_FIELDS = list(editable.MEMBER_CORRECTABLE)
 MASKED_FIELDS = {"nik", "kk_number"}
 
 
@@ -74,6 +51,12 @@ def serialize(field: models.Field, value) -> str:
         return ""
     if isinstance(field, models.ForeignKey):
         return str(value.pk if isinstance(value, models.Model) else value)
+    if isinstance(field, models.DecimalField):
+        # At the field's places, as the database returns it: -2.99 typed and -2.990000 stored are the same value.
+        try:
+            return str(decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-field.decimal_places)))
+        except decimal.InvalidOperation:
+            return str(value).strip()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value).strip()

@@ -82,9 +82,9 @@ def seed(*, log) -> None:
             assigned_to=maker,
         )
         if spec["status"] != Status.BARU:
-            services.grievance_change_status(actor=maker, grievance=grievance, to_status=Status.DIPROSES)
+            services.grievance_transition(actor=maker, grievance=grievance, to_status=Status.DIPROSES)
         if spec["status"] in (Status.SELESAI, Status.DITOLAK):
-            services.grievance_change_status(
+            services.grievance_transition(
                 actor=maker, grievance=grievance, to_status=spec["status"], answer=spec["answer"]
             )
         created += 1

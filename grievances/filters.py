@@ -1,4 +1,4 @@
-"""Filters of the grievance list (django-filter: no hand-written query-string parsing)."""
+"""Filters of the grievance and change-request lists (django-filter: no hand-written query-string parsing)."""
 
 import django_filters
 from django.db.models import Q
@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Kelurahan
-from grievances.models import OPEN_STATUSES, Category, Grievance, Priority, Status
+from grievances.models import OPEN_STATUSES, Category, ChangeRequest, ChangeRequestStatus, Grievance, Priority, Status
 
 
 class GrievanceFilter(django_filters.FilterSet):
@@ -63,3 +63,15 @@ class GrievanceFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(status__in=OPEN_STATUSES, due_on__lt=timezone.localdate())
+
+
+class ChangeRequestFilter(django_filters.FilterSet):
+    """`?status=menunggu`: an unknown status is ignored (the whole list), never an error page."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ChangeRequestStatus.choices, empty_label=_("Semua status")
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["status"]

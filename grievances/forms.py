@@ -1,4 +1,9 @@
-"""Forms of the grievance screens (crispy, Indonesian messages that name the field)."""
+"""Forms of the grievance screens (crispy, Indonesian messages that name the field).
+
+A grievance may be linked to a project, a distribution round or a cohort: grievances depends on infrastructure,
+aid_distribution and programs openly (the dependency rule: grievances -> beneficiaries, programs,
+aid_distribution, infrastructure, accounts, core) and imports their models.
+"""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -6,9 +11,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
+from aid_distribution.models import DistributionRound
 from beneficiaries.models import Household, Member
 from core.models import RT, Kelurahan
-from grievances import changes, services
+from grievances import changes, selectors, services
 from grievances.models import (
     CLOSED_STATUSES,
     Category,
@@ -19,6 +26,8 @@ from grievances.models import (
     SubjectRequestKind,
     SubjectRequestStatus,
 )
+from infrastructure.models import InfrastructureProject
+from programs.models import Cohort
 
 
 def _helper() -> FormHelper:
@@ -87,17 +96,14 @@ class GrievanceForm(forms.Form):
         self.user = user
         self.helper = _helper()
         scope = user.kelurahan_scope()
-        if scope is not None and user.role != "petugas_lembaga":
+        if scope is not None and user.role != Role.PETUGAS_LEMBAGA:
             self.fields["kelurahan"].queryset = Kelurahan.objects.filter(pk__in=scope)
         self.fields["household"].queryset = Household.objects.visible_to(user).active()
-        project_model = Grievance._meta.get_field("infrastructure_project").related_model
-        self.fields["infrastructure_project"].queryset = project_model.objects.visible_to(user).order_by("name")
-        round_model = Grievance._meta.get_field("distribution_round").related_model
+        self.fields["infrastructure_project"].queryset = InfrastructureProject.objects.visible_to(user).order_by("name")
         self.fields["distribution_round"].queryset = (
-            round_model.objects.visible_to(user).select_related("institution").order_by("-period", "name")
+            DistributionRound.objects.visible_to(user).select_related("institution").order_by("-period", "name")
         )
-        cohort_model = Grievance._meta.get_field("cohort").related_model
-        self.fields["cohort"].queryset = cohort_model.objects.select_related("program").order_by("-starts_on")
+        self.fields["cohort"].queryset = Cohort.objects.select_related("program").order_by("-starts_on")
         # An empty list of links is noise on the form: only links the user can actually choose are offered.
         for name in ("infrastructure_project", "distribution_round", "cohort"):
             if not self.fields[name].queryset.exists():
@@ -111,7 +117,7 @@ class GrievanceForm(forms.Form):
         else:
             del self.fields["member"]
         if user.has_perm(services.CHANGE_PERMISSION):
-            self.fields["assigned_to"].queryset = services.assignable_users()
+            self.fields["assigned_to"].queryset = selectors.assignable_users()
         else:
             del self.fields["assigned_to"]
 
@@ -129,7 +135,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, kelurahan_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = services.assignable_users(kelurahan_id=kelurahan_id)
+        self.fields["assignee"].queryset = selectors.assignable_users(kelurahan_id=kelurahan_id)
         self.helper = _helper()
 
 
@@ -147,12 +153,7 @@ class StatusForm(forms.Form):
         allowed = services.TRANSITIONS.get(grievance.status, set())
         self.fields["to_status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
         self.helper = _helper()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("to_status") in CLOSED_STATUSES and not (cleaned.get("answer") or "").strip():
-            self.add_error("answer", _("Jawaban tertulis wajib diisi untuk menutup pengaduan."))
-        return cleaned
+        # "Closing needs a written answer" is the service's rule; its error lands on `answer` (add_service_error).
 
 
 class IdListField(forms.Field):
@@ -196,7 +197,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = services.assignable_users()
+        self.fields["assignee"].queryset = selectors.assignable_users()
 
     def clean(self):
         cleaned = super().clean()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Role
 from core.models import Kelurahan
 from grievances.models import (
     CLOSED_STATUSES,
@@ -17,6 +19,7 @@ from grievances.models import (
     Grievance,
     Notification,
     Status,
+    SubjectRequest,
 )
 
 VIEW_PERMISSION = "grievances.view_grievance"
@@ -50,6 +53,18 @@ def grievance_get_for_user(*, user, pk) -> Grievance:
         raise Http404
 
 
+def assignable_users(*, kelurahan_id: int | None = None):
+    """Active staff who may handle grievances (optionally: of one kelurahan)."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=[Role.ADMIN, Role.STAF_KECAMATAN, Role.STAF_KELURAHAN])
+        .order_by("first_name", "last_name", "username")
+    )
+    if kelurahan_id is not None:
+        users = users.filter(Q(role__in=[Role.ADMIN, Role.STAF_KECAMATAN]) | Q(kelurahan_id=kelurahan_id))
+    return users
+
+
 def grievance_change_requests(*, user, grievance: Grievance) -> list[ChangeRequest]:
     return list(
         ChangeRequest.objects.visible_to(user)
@@ -76,6 +91,21 @@ def change_request_get_for_user(*, user, pk) -> ChangeRequest:
         )
     except (ChangeRequest.DoesNotExist, ValueError, TypeError):
         raise Http404
+
+
+def subject_request_list(*, user):
+    return (
+        SubjectRequest.objects.visible_to(user)
+        .select_related("kelurahan", "member", "handled_by")
+        .order_by("closed_at", "due_at")
+    )
+
+
+def subject_request_get_for_user(*, user, pk: int) -> SubjectRequest:
+    obj = subject_request_list(user=user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
 
 
 def my_tasks(*, user, today: datetime.date | None = None) -> dict:
@@ -144,7 +174,7 @@ def household_panel(viewer, household) -> dict | None:
 def stats_kelurahan_ids(user) -> list[int] | None:
     """Kelurahan the statistics may cover for this user (None: all)."""
     scope = user.kelurahan_scope()
-    if user.role == "pimpinan" or user.is_admin_role:
+    if user.role == Role.PIMPINAN or user.is_admin_role:
         return None
     return scope
 

@@ -1,7 +1,6 @@
 """Thin views: parse input, call one service or selector, render or redirect (style.md rule 1)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -13,17 +12,18 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from beneficiaries import selectors as registry
-from core.audit import audit_event
+from core.access import PermissionMixin
+from core.audit import audit_event, client_ip
 from core.forms import add_service_error
 from core.models import AuditAction
-from grievances import changes, forms, selectors, services, subject_requests
-from grievances.filters import GrievanceFilter
+from grievances import changes, forms, selectors, services
+from grievances.filters import ChangeRequestFilter, GrievanceFilter
 from grievances.models import Category, ChangeRequestStatus, Status
 
 PAGE_SIZE = 25
 
 
-class GrievanceListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class GrievanceListView(PermissionMixin, TemplateView):
     permission_required = selectors.VIEW_PERMISSION
     template_name = "grievances/grievance_list.html"
 
@@ -47,7 +47,7 @@ class GrievanceListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVie
         return context
 
 
-class GrievanceCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class GrievanceCreateView(PermissionMixin, FormView):
     permission_required = "grievances.add_grievance"
     template_name = "grievances/grievance_form.html"
     form_class = forms.GrievanceForm
@@ -92,7 +92,7 @@ class GrievanceCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
         return redirect("grievances:grievance_list")
 
 
-class GrievanceDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class GrievanceDetailView(PermissionMixin, TemplateView):
     permission_required = selectors.VIEW_PERMISSION
     template_name = "grievances/grievance_detail.html"
 
@@ -121,7 +121,7 @@ class GrievanceDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         return context
 
 
-class GrievanceAssignView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class GrievanceAssignView(PermissionMixin, View):
     permission_required = services.CHANGE_PERMISSION
 
     def post(self, request, pk):
@@ -143,7 +143,7 @@ class GrievanceAssignView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return view.render_to_response(view.get_context_data(pk=pk, assign_form=form), status=400)
 
 
-class GrievanceStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class GrievanceStatusView(PermissionMixin, View):
     permission_required = services.CHANGE_PERMISSION
 
     def post(self, request, pk):
@@ -151,7 +151,7 @@ class GrievanceStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
         form = forms.StatusForm(request.POST, grievance=grievance)
         if form.is_valid():
             try:
-                services.grievance_change_status(
+                services.grievance_transition(
                     actor=request.user,
                     grievance=grievance,
                     to_status=form.cleaned_data["to_status"],
@@ -170,7 +170,7 @@ class GrievanceStatusView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return view.render_to_response(view.get_context_data(pk=pk, status_form=form), status=400)
 
 
-class GrievanceBulkView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class GrievanceBulkView(PermissionMixin, View):
     permission_required = services.CHANGE_PERMISSION
 
     def post(self, request):
@@ -188,7 +188,7 @@ class GrievanceBulkView(LoginRequiredMixin, PermissionRequiredMixin, View):
             if data["action"] == form.ACTION_ASSIGN:
                 result = services.grievances_bulk_assign(actor=request.user, ids=data["ids"], assignee=data["assignee"])
             else:
-                result = services.grievances_bulk_change_status(
+                result = services.grievances_bulk_transition(
                     actor=request.user, ids=data["ids"], to_status=data["to_status"], answer=data["answer"]
                 )
         except ValidationError as exc:
@@ -210,7 +210,9 @@ class GrievanceBulkView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect(back)
 
 
-class MyTasksView(LoginRequiredMixin, TemplateView):
+class MyTasksView(PermissionMixin, TemplateView):
+    """Every signed-in user has a task list; the selector scopes it to what is theirs."""
+
     template_name = "grievances/my_tasks.html"
 
     def get_context_data(self, **kwargs):
@@ -219,7 +221,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class GrievanceStatsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class GrievanceStatsView(PermissionMixin, TemplateView):
     permission_required = selectors.STATS_PERMISSION
     template_name = "grievances/grievance_stats.html"
 
@@ -245,17 +247,16 @@ class GrievanceStatsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
 # --- Change requests --------------------------------------------------------------------------------------
 
 
-class ChangeRequestListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class ChangeRequestListView(PermissionMixin, TemplateView):
     permission_required = "grievances.view_changerequest"
     template_name = "grievances/changerequest_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        queryset = selectors.change_request_list(user=user)
-        status = self.request.GET.get("status")
-        if status:
-            queryset = queryset.filter(status=status)
+        filterset = ChangeRequestFilter(self.request.GET or None, queryset=selectors.change_request_list(user=user))
+        queryset = filterset.qs
+        status = filterset.form.cleaned_data.get("status", "") if filterset.is_bound and filterset.is_valid() else ""
         page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
         masked = not user.has_perm("beneficiaries.reveal_nik")
         for item in page.object_list:
@@ -265,7 +266,7 @@ class ChangeRequestListView(LoginRequiredMixin, PermissionRequiredMixin, Templat
         return context
 
 
-class ChangeRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class ChangeRequestCreateView(PermissionMixin, FormView):
     permission_required = "grievances.add_changerequest"
     template_name = "grievances/changerequest_form.html"
     form_class = forms.ChangeRequestForm
@@ -348,7 +349,7 @@ class ChangeRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormV
         return redirect("grievances:changerequest_detail", pk=change_request.pk)
 
 
-class ChangeRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class ChangeRequestDetailView(PermissionMixin, TemplateView):
     permission_required = "grievances.view_changerequest"
     template_name = "grievances/changerequest_detail.html"
 
@@ -372,7 +373,7 @@ class ChangeRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, Templ
         return context
 
 
-class ChangeRequestDecideView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class ChangeRequestDecideView(PermissionMixin, View):
     permission_required = services.APPROVE_PERMISSION
 
     def post(self, request, pk):
@@ -395,7 +396,7 @@ class ChangeRequestDecideView(LoginRequiredMixin, PermissionRequiredMixin, View)
         return redirect("grievances:changerequest_detail", pk=pk)
 
 
-class ChangeRequestEvidenceView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class ChangeRequestEvidenceView(PermissionMixin, View):
     """The evidence file, only for who may see the request, always as a download (never rendered inline)."""
 
     permission_required = "grievances.view_changerequest"
@@ -418,20 +419,20 @@ class ChangeRequestEvidenceView(LoginRequiredMixin, PermissionRequiredMixin, Vie
         return FileResponse(handle, as_attachment=True, filename=name)
 
 
-class SubjectRequestListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class SubjectRequestListView(PermissionMixin, TemplateView):
     permission_required = "grievances.view_subjectrequest"
     template_name = "grievances/subjectrequest_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(subject_requests.subject_request_list(user=self.request.user), PAGE_SIZE).get_page(
+        page = Paginator(selectors.subject_request_list(user=self.request.user), PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
         context.update(page_obj=page, requests=page.object_list)
         return context
 
 
-class SubjectRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class SubjectRequestCreateView(PermissionMixin, FormView):
     permission_required = "grievances.add_subjectrequest"
     template_name = "grievances/subjectrequest_form.html"
     form_class = forms.SubjectRequestForm
@@ -440,7 +441,7 @@ class SubjectRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, Form
         self.member = None
         member_pk = request.GET.get("member")
         if member_pk and request.user.is_authenticated:
-            self.member = registry_member_for_user(user=request.user, pk=member_pk)
+            self.member = registry.member_get_for_user(user=request.user, pk=member_pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -451,8 +452,9 @@ class SubjectRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, Form
 
     def form_valid(self, form):
         try:
-            obj = subject_requests.subject_request_create(
-                request=self.request,
+            obj = services.subject_request_create(
+                actor=self.request.user,
+                ip=client_ip(self.request),
                 kind=form.cleaned_data["kind"],
                 requester_name=form.cleaned_data["requester_name"],
                 requester_contact=form.cleaned_data["requester_contact"],
@@ -467,14 +469,14 @@ class SubjectRequestCreateView(LoginRequiredMixin, PermissionRequiredMixin, Form
         return redirect("grievances:subjectrequest_detail", pk=obj.pk)
 
 
-class SubjectRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class SubjectRequestDetailView(PermissionMixin, FormView):
     permission_required = "grievances.view_subjectrequest"
     template_name = "grievances/subjectrequest_detail.html"
     form_class = forms.SubjectRequestUpdateForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.object = subject_requests.subject_request_get_for_user(user=request.user, pk=kwargs["pk"])
+            self.object = selectors.subject_request_get_for_user(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -491,10 +493,11 @@ class SubjectRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, Form
         if not self.request.user.has_perm("grievances.change_subjectrequest"):
             raise Http404
         try:
-            subject_requests.subject_request_update(
-                request=self.request,
+            services.subject_request_transition(
+                actor=self.request.user,
+                ip=client_ip(self.request),
                 subject_request=self.object,
-                status=form.cleaned_data["status"],
+                to_status=form.cleaned_data["status"],
                 response=form.cleaned_data["response"],
             )
         except ValidationError as exc:
@@ -502,12 +505,3 @@ class SubjectRequestDetailView(LoginRequiredMixin, PermissionRequiredMixin, Form
             return self.form_invalid(form)
         messages.success(self.request, _("Permintaan subjek data diperbarui."))
         return redirect("grievances:subjectrequest_detail", pk=self.object.pk)
-
-
-def registry_member_for_user(*, user, pk):
-    from beneficiaries.models import Member
-
-    member = Member.objects.visible_to(user).select_related("household__kelurahan").filter(pk=pk).first()
-    if member is None:
-        raise Http404
-    return member

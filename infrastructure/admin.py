@@ -1,4 +1,5 @@
-"""Django admin for projects and progress reports; every write with rules goes through the services."""
+"""Django admin for projects and progress reports; every write with rules goes through the services
+(core.admin.ServiceAdmin), which show their errors on the form; no rule is copied here."""
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import add_service_error
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 from infrastructure import services
 from infrastructure.forms import MultipleImageField
 from infrastructure.models import (
@@ -22,6 +23,9 @@ from infrastructure.models import (
 
 
 class ProjectAdminForm(forms.ModelForm):
+    """The project's editable fields plus an optional status move; every rule is the services' (see
+    InfrastructureProjectAdmin.service_save), none is copied here."""
+
     connects = forms.MultipleChoiceField(
         label=_("Menghubungkan ke"), choices=Connection.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -48,29 +52,15 @@ class ProjectAdminForm(forms.ModelForm):
             *(f for f in services.EDITABLE_FIELDS if f not in {"name", "kind", "description", "fiscal_year"}),
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kelurahan_served") is not None:
-            try:
-                services.check_served(kelurahan_served=list(cleaned["kelurahan_served"]), rts=cleaned.get("rts") or [])
-            except ValidationError as exc:
-                add_service_error(self, exc)
-        target = cleaned.get("to_status")
-        if target and self.instance.pk and target != self.instance.status:
-            errors = services.status_transition_errors(
-                project=self.instance,
-                to_status=target,
-                changed_on=cleaned.get("status_changed_on") or timezone.localdate(),
-                halt_reason=cleaned.get("halt_reason_input") or "",
-            )
-            field_map = {"changed_on": "status_changed_on", "halt_reason": "halt_reason_input"}
-            if errors:
-                raise ValidationError({field_map.get(k, k): v for k, v in errors.items()})
-        elif target and not self.instance.pk and target != ProjectStatus.USULAN:
-            raise ValidationError(
-                {"to_status": _("Proyek baru selalu dimulai sebagai usulan; ubah statusnya setelah disimpan.")}
-            )
-        return cleaned
+
+#: The status service names its inputs changed_on and halt_reason; the admin form calls them otherwise.
+SERVICE_TO_FORM_FIELD = {"changed_on": "status_changed_on", "halt_reason": "halt_reason_input"}
+
+
+def _on_form_fields(exc: ValidationError) -> ValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({SERVICE_TO_FORM_FIELD.get(name, name): errors for name, errors in exc.error_dict.items()})
 
 
 class ProjectStatusChangeInline(admin.TabularInline):
@@ -85,7 +75,10 @@ class ProjectStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(InfrastructureProject)
-class InfrastructureProjectAdmin(admin.ModelAdmin):
+class InfrastructureProjectAdmin(ServiceAdmin):
+    """Adds and edits go through `project_create` / `project_update`, then `project_transition` for a status move,
+    in one transaction: a refused move leaves the edit unsaved too, and the errors appear on the form."""
+
     form = ProjectAdminForm
     list_display = ["name", "kind", "status", "fiscal_year", "funding_source", "budget", "is_delayed"]
     list_filter = ["status", "kind", "funding_source", "fiscal_year", "is_delayed", "kelurahan_served"]
@@ -120,36 +113,30 @@ class InfrastructureProjectAdmin(admin.ModelAdmin):
         ),
     )
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
+    def service_save(self, request, *, obj, data, change):
         fields = {name: data[name] for name in services.EDITABLE_FIELDS if name in data}
-        if change:
-            project = services.project_update(
-                project=obj,
-                actor=request.user,
-                kelurahan_served=list(data["kelurahan_served"]),
-                rts=list(data.get("rts") or []),
-                **fields,
-            )
-        else:
-            project = services.project_create(
-                actor=request.user,
-                kelurahan_served=list(data["kelurahan_served"]),
-                rts=list(data.get("rts") or []),
-                **fields,
-            )
-        target = data.get("to_status")
-        if target and target != project.status:
-            project = services.project_change_status(
-                project=project,
-                actor=request.user,
-                to_status=target,
-                changed_on=data.get("status_changed_on") or timezone.localdate(),
-                note=data.get("status_note") or "",
-                halt_reason=data.get("halt_reason_input") or "",
-            )
-        form.instance = project
-        obj.pk = project.pk
+        served = list(data.get("kelurahan_served") or [])
+        rts = list(data.get("rts") or [])
+        try:
+            if change:
+                project = services.project_update(
+                    actor=request.user, project=obj, data={**fields, "kelurahan_served": served, "rts": rts}
+                )
+            else:
+                project = services.project_create(actor=request.user, kelurahan_served=served, rts=rts, **fields)
+            target = data.get("to_status")
+            if target and target != project.status:
+                project = services.project_transition(
+                    actor=request.user,
+                    project=project,
+                    to_status=target,
+                    changed_on=data.get("status_changed_on") or timezone.localdate(),
+                    note=data.get("status_note") or "",
+                    halt_reason=data.get("halt_reason_input") or "",
+                )
+        except ValidationError as exc:
+            raise _on_form_fields(exc) from exc
+        return project
 
     def save_related(self, request, form, formsets, change):
         # The many-to-many fields were written by the service; only the (read-only) inlines remain.
@@ -181,30 +168,16 @@ class ProgressUpdateAdminForm(forms.ModelForm):
         model = ProgressUpdate
         fields = ["project", "reported_on", "physical_progress", "spent_cumulative", "note", "regression_reason"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            return cleaned
-        project = cleaned.get("project")
-        if project and cleaned.get("reported_on") and cleaned.get("physical_progress") is not None:
-            errors = services.progress_update_errors(
-                project=project,
-                reported_on=cleaned["reported_on"],
-                physical_progress=cleaned["physical_progress"],
-                spent_cumulative=cleaned.get("spent_cumulative") or 0,
-                regression_reason=cleaned.get("regression_reason") or "",
-            )
-            if errors:
-                raise ValidationError(errors)
-        return cleaned
-
     def validate_unique(self):
         # The service reports a second report on the same day in Indonesian, naming the date.
         pass
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ServiceAdmin):
+    """A report is recorded through `progress_update_create` (its rules and photo checks); afterwards only its note
+    may be corrected, through `progress_update_update`."""
+
     form = ProgressUpdateAdminForm
     list_display = ["project", "reported_on", "physical_progress", "spent_cumulative", "reported_by"]
     list_filter = ["reported_on", "project__kind", "project__status"]
@@ -224,14 +197,12 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
             kwargs["fields"] = ["note"]
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, *, obj, data, change):
         if change:
-            obj.save(update_fields=["note"])
-            return
-        data = form.cleaned_data
-        update = services.progress_update_create(
-            project=data["project"],
+            return services.progress_update_update(actor=request.user, update=obj, data={"note": data.get("note", "")})
+        return services.progress_update_create(
             actor=request.user,
+            project=data["project"],
             reported_on=data["reported_on"],
             physical_progress=data["physical_progress"],
             spent_cumulative=data["spent_cumulative"],
@@ -240,8 +211,6 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
             photos=data.get("new_photos") or [],
             keep_gps=data.get("keep_gps") or False,
         )
-        obj.pk = update.pk
-        form.instance = update
 
     def save_related(self, request, form, formsets, change):
         # The service saved the report and its photos; the read-only photo inline has nothing to add.
@@ -262,15 +231,11 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectStatusChange)
-class ProjectStatusChangeAdmin(admin.ModelAdmin):
+class ProjectStatusChangeAdmin(ReadOnlyAdmin):
+    """The timeline of a project, written only by `project_create` and `project_transition`."""
+
     list_display = ["project", "changed_on", "from_status", "to_status", "changed_by"]
     list_filter = ["to_status"]
     search_fields = ["project__name", "note"]
     list_select_related = ["project", "changed_by"]
     readonly_fields = ["project", "from_status", "to_status", "changed_on", "note", "changed_by", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -11,7 +11,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from core.models import Kelurahan
 from infrastructure import services
-from infrastructure.models import InfrastructureProject, ProjectStatus
+from infrastructure.models import (
+    Connection,
+    FundingSource,
+    InfrastructureProject,
+    ProjectKind,
+    ProjectStatus,
+    SizeUnit,
+)
 
 BRIDGE = "Jembatan Gantung Sungai Keramasan"
 PATH = [
@@ -26,10 +33,10 @@ PATH = [
 PROJECTS = [
     (
         "Peningkatan Jalan Lorong Pinang",
-        "jalan",
+        ProjectKind.JALAN,
         ["Kemas Rindo"],
         ProjectStatus.KONSTRUKSI,
-        "apbd_kota",
+        FundingSource.APBD_KOTA,
         850_000_000,
         None,
         None,
@@ -38,10 +45,10 @@ PROJECTS = [
     ),
     (
         "Normalisasi Drainase Jalan Ki Merogan",
-        "drainase",
+        ProjectKind.DRAINASE,
         ["Kemang Agung", "Kertapati"],
         ProjectStatus.KONSTRUKSI,
-        "apbd_provinsi",
+        FundingSource.APBD_PROVINSI,
         1_200_000_000,
         None,
         None,
@@ -50,10 +57,10 @@ PROJECTS = [
     ),
     (
         "Pembangunan Posyandu Terpadu Karya Jaya",
-        "fasilitas_umum",
+        ProjectKind.FASILITAS_UMUM,
         ["Karya Jaya"],
         ProjectStatus.SELESAI,
-        "dana_kelurahan",
+        FundingSource.DANA_KELURAHAN,
         350_000_000,
         -3.0552,
         104.7148,
@@ -62,10 +69,10 @@ PROJECTS = [
     ),
     (
         "Sambungan Air Bersih Ogan Baru",
-        "air_bersih",
+        ProjectKind.AIR_BERSIH,
         ["Ogan Baru"],
         ProjectStatus.TENDER,
-        "apbn",
+        FundingSource.APBN,
         2_500_000_000,
         -3.0082,
         104.7488,
@@ -74,10 +81,10 @@ PROJECTS = [
     ),
     (
         "MCK Komunal RT 05 Kertapati",
-        "sanitasi",
+        ProjectKind.SANITASI,
         ["Kertapati"],
         ProjectStatus.DIRENCANAKAN,
-        "csr",
+        FundingSource.CSR,
         180_000_000,
         -3.0198,
         104.7455,
@@ -86,10 +93,10 @@ PROJECTS = [
     ),
     (
         "Jalan Setapak Pinggir Sungai Ogan",
-        "jalan",
+        ProjectKind.JALAN,
         ["Ogan Baru"],
         ProjectStatus.USULAN,
-        "swadaya",
+        FundingSource.SWADAYA,
         0,
         None,
         None,
@@ -98,10 +105,10 @@ PROJECTS = [
     ),
     (
         "Gedung Serbaguna Kemang Agung",
-        "fasilitas_umum",
+        ProjectKind.FASILITAS_UMUM,
         ["Kemang Agung"],
         ProjectStatus.DIHENTIKAN,
-        "apbd_kota",
+        FundingSource.APBD_KOTA,
         900_000_000,
         -3.0158,
         104.7255,
@@ -110,10 +117,10 @@ PROJECTS = [
     ),
     (
         "Lampu Penerangan Jalan Karya Jaya",
-        "lainnya",
+        ProjectKind.LAINNYA,
         ["Karya Jaya", "Keramasan"],
         ProjectStatus.DISERAHTERIMAKAN,
-        "apbd_kota",
+        FundingSource.APBD_KOTA,
         240_000_000,
         -3.0450,
         104.7100,
@@ -142,10 +149,10 @@ def _walk(project, target, start: dt.date, reports, *, halt_reason="") -> Infras
     if target == ProjectStatus.USULAN:
         return project
     if target == ProjectStatus.DIHENTIKAN:
-        project = services.project_change_status(
+        project = services.project_transition(
             project=project, actor=None, to_status=ProjectStatus.DIRENCANAKAN, changed_on=start
         )
-        return services.project_change_status(
+        return services.project_transition(
             project=project,
             actor=None,
             to_status=target,
@@ -156,7 +163,7 @@ def _walk(project, target, start: dt.date, reports, *, halt_reason="") -> Infras
     for step in PATH:
         if step == ProjectStatus.SELESAI:
             day = reports[-1][0] if reports else day
-        project = services.project_change_status(project=project, actor=None, to_status=step, changed_on=day)
+        project = services.project_transition(project=project, actor=None, to_status=step, changed_on=day)
         if step == ProjectStatus.KONSTRUKSI:
             for number, (reported_on, progress, spent) in enumerate(reports, start=1):
                 services.progress_update_create(
@@ -182,21 +189,21 @@ def _seed_bridge(keramasan) -> bool:
         kelurahan_served=[keramasan],
         proposed_on=dt.date(2024, 2, 14),
         name=BRIDGE,
-        kind="jembatan",
+        kind=ProjectKind.JEMBATAN,
         description="Usulan Musrenbang Kelurahan Keramasan 2024: jembatan gantung pejalan kaki dan sepeda motor "
         "menghubungkan permukiman ke SD Negeri dan Pasar Keramasan.",
         fiscal_year=2025,
         latitude=Decimal("-3.031200"),
         longitude=Decimal("104.702800"),
         size_value=Decimal("48"),
-        size_unit="m",
+        size_unit=SizeUnit.METER,
         budget=1_750_000_000,
-        funding_source="apbd_kota",
+        funding_source=FundingSource.APBD_KOTA,
         contractor="CV Sriwijaya Konstruksi (contoh)",
         contract_number="602.1/045/PUPR-PLG/2025",
         planned_start_on=dt.date(2025, 3, 1),
         planned_end_on=dt.date(2025, 9, 30),
-        connects=["sekolah", "pasar", "kelurahan_lain"],
+        connects=[Connection.SEKOLAH, Connection.PASAR, Connection.KELURAHAN_LAIN],
         households_served=420,
     )
     moves = [
@@ -205,9 +212,7 @@ def _seed_bridge(keramasan) -> bool:
         (ProjectStatus.KONSTRUKSI, dt.date(2025, 3, 10), "SPMK diterbitkan."),
     ]
     for status, day, note in moves:
-        project = services.project_change_status(
-            project=project, actor=None, to_status=status, changed_on=day, note=note
-        )
+        project = services.project_transition(project=project, actor=None, to_status=status, changed_on=day, note=note)
     reports = [
         (dt.date(2025, 4, 10), 12, 210_000_000, "Pondasi abutment sisi utara.", (120, 90, 60)),
         (dt.date(2025, 5, 20), 35, 610_000_000, "Pemasangan tiang dan kabel utama.", (90, 110, 130)),
@@ -225,10 +230,10 @@ def _seed_bridge(keramasan) -> bool:
             note=note,
             photos=[demo_photo(f"{BRIDGE}\n{reported_on:%d-%m-%Y} · {progress}%\n{note}", color)],
         )
-    project = services.project_change_status(
+    project = services.project_transition(
         project=project, actor=None, to_status=ProjectStatus.SELESAI, changed_on=dt.date(2025, 10, 10)
     )
-    services.project_change_status(
+    services.project_transition(
         project=project,
         actor=None,
         to_status=ProjectStatus.DISERAHTERIMAKAN,
@@ -262,7 +267,7 @@ def seed(*, log) -> None:
             else f"602/{len(name)}/2025",
             planned_start_on=None if target == ProjectStatus.USULAN else dt.date(2025, 6, 1),
             planned_end_on=None if target == ProjectStatus.USULAN else dt.date(2025, 10, 31),
-            connects=["pasar"] if kind == "jalan" else [],
+            connects=[Connection.PASAR] if kind == ProjectKind.JALAN else [],
             households_served=150,
         )
         _walk(project, target, dt.date(2025, 2, 1), reports, halt_reason="Lahan belum dibebaskan (contoh).")

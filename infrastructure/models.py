@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from core import history
+from core.access import is_signed_in
 from core.models import RT, Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -89,7 +90,7 @@ class InfrastructureProjectQuerySet(ScopedQuerySet):
     kelurahan_lookup = "kelurahan_served"
 
     def visible_to(self, user):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         if not user.has_perm("infrastructure.view_infrastructureproject"):
             return self.none()
@@ -211,7 +212,7 @@ class InfrastructureProject(TimeStampedModel):
                 violation_error_message=_("Selesai aktual tidak boleh sebelum mulai aktual."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="dihentikan") | ~models.Q(halt_reason=""),
+                condition=~models.Q(status=ProjectStatus.DIHENTIKAN) | ~models.Q(halt_reason=""),
                 name="infra_project_halt_has_reason",
                 violation_error_message=_("Proyek yang dihentikan wajib memiliki alasan."),
             ),
@@ -361,6 +362,8 @@ class ProjectStatusChange(models.Model):
 
 class ProgressUpdateQuerySet(ScopedQuerySet):
     def visible_to(self, user):
+        if not is_signed_in(user):
+            return self.none()
         return self.filter(project__in=InfrastructureProject.objects.visible_to(user).values("pk"))
 
 

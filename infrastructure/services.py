@@ -1,11 +1,16 @@
-"""Writes on infrastructure projects: creation, edits, guarded status moves, progress reports, delay flags."""
+"""Writes on infrastructure projects: creation, edits, guarded status moves, progress reports, delay flags.
+
+Every service takes `actor=` and checks the actor's permission and kelurahan scope itself (docs/conventions.md).
+`actor=None` is the system (the demo loader, a management command): it writes without a user, as the daily delay
+task does; a view always passes `request.user`.
+"""
 
 import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +21,7 @@ from infrastructure.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     STATUS_TRANSITIONS,
+    FundingSource,
     InfrastructureProject,
     ProgressPhoto,
     ProgressUpdate,
@@ -45,6 +51,10 @@ EDITABLE_FIELDS = (
     "connects",
     "households_served",
 )
+ADD_PERMISSION = "infrastructure.add_infrastructureproject"
+CHANGE_PERMISSION = "infrastructure.change_infrastructureproject"
+CHANGE_STATUS_PERMISSION = "infrastructure.change_status_infrastructureproject"
+ADD_PROGRESS_PERMISSION = "infrastructure.add_progressupdate"
 #: Progress is "behind plan" when it trails a straight line from planned start to planned end by more than this.
 BEHIND_PLAN_POINTS = Decimal(20)
 
@@ -57,6 +67,36 @@ def _pct(value) -> str:
     """45.50 -> "45,5" (Indonesian decimal comma, no trailing zeros)."""
     text = f"{Decimal(value).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def _require(actor, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+
+
+def _locked(actor, project: InfrastructureProject, perm: str) -> InfrastructureProject:
+    """The project, locked, if the actor may act on it; a project outside the actor's scope is "not found"."""
+    _require(actor, perm)
+    projects = InfrastructureProject.objects.all() if actor is None else InfrastructureProject.objects.visible_to(actor)
+    try:
+        return projects.select_for_update(of=("self",)).get(pk=project.pk)
+    except InfrastructureProject.DoesNotExist:
+        raise ValidationError(_("Proyek tidak ditemukan atau di luar wewenang Anda."), code="not_visible")
+
+
+def _check_scope(actor, kelurahan_served: Sequence) -> None:
+    scope = actor.kelurahan_scope() if actor is not None else None
+    if scope is None:
+        return
+    outside = [str(k) for k in kelurahan_served if getattr(k, "pk", k) not in scope]
+    if outside:
+        raise ValidationError(
+            {
+                "kelurahan_served": _("Kelurahan berikut di luar wilayah tugas Anda: %(names)s.")
+                % {"names": ", ".join(sorted(outside))}
+            },
+            code="out_of_scope",
+        )
 
 
 def check_served(*, kelurahan_served: Sequence, rts: Iterable) -> None:
@@ -80,10 +120,12 @@ def check_served(*, kelurahan_served: Sequence, rts: Iterable) -> None:
 def project_create(
     *, actor, kelurahan_served: Sequence, rts: Sequence = (), proposed_on: dt.date | None = None, **fields
 ) -> InfrastructureProject:
-    """Registers a project as a proposal (usulan); later stages are reached through `project_change_status`."""
+    """Registers a project as a proposal (usulan); later stages are reached through `project_transition`."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"project_create() got unexpected fields: {sorted(unknown)}")
+    _require(actor, ADD_PERMISSION)
+    _check_scope(actor, kelurahan_served)
     project = InfrastructureProject(**fields, created_by=actor)
     if project.route is None:
         project.route = []
@@ -106,18 +148,16 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(
-    *,
-    project: InfrastructureProject,
-    actor,
-    kelurahan_served: Sequence | None = None,
-    rts: Sequence | None = None,
-    **changes,
-) -> InfrastructureProject:
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+def project_update(*, actor, project: InfrastructureProject, data: dict) -> InfrastructureProject:
+    """Applies the editable fields in `data` (and `kelurahan_served`, `rts` when present); the status, the delay
+    flag and the audit fields change only through their own services."""
+    unknown = set(data) - {*EDITABLE_FIELDS, "kelurahan_served", "rts"}
     if unknown:
         raise TypeError(f"project_update() got unexpected fields: {sorted(unknown)}")
-    project = InfrastructureProject.objects.select_for_update().get(pk=project.pk)
+    project = _locked(actor, project, CHANGE_PERMISSION)
+    changes = {name: value for name, value in data.items() if name in EDITABLE_FIELDS}
+    kelurahan_served = data.get("kelurahan_served")
+    rts = data.get("rts")
     for field, value in changes.items():
         setattr(project, field, value)
     if project.route is None:
@@ -128,6 +168,8 @@ def project_update(
     served = list(kelurahan_served) if kelurahan_served is not None else list(project.kelurahan_served.all())
     chosen_rts = list(rts) if rts is not None else list(project.rts.all())
     check_served(kelurahan_served=served, rts=chosen_rts)
+    if kelurahan_served is not None:
+        _check_scope(actor, served)
     project.save(update_fields=[*changes, "updated_at"] if changes else ["updated_at"])
     if kelurahan_served is not None:
         project.kelurahan_served.set(served)
@@ -175,7 +217,7 @@ def status_transition_errors(
     if to_status == ProjectStatus.KONSTRUKSI:
         if not project.contractor.strip():
             add("to_status", _("Isi pelaksana/kontraktor sebelum konstruksi dimulai."))
-        if project.funding_source != "swadaya" and not project.contract_number.strip():
+        if project.funding_source != FundingSource.SWADAYA and not project.contract_number.strip():
             add("to_status", _("Isi nomor kontrak sebelum konstruksi dimulai."))
     if to_status == ProjectStatus.SELESAI:
         latest = latest_update(project)
@@ -202,17 +244,17 @@ def status_transition_errors(
 
 
 @transaction.atomic
-def project_change_status(
+def project_transition(
     *,
-    project: InfrastructureProject,
     actor,
+    project: InfrastructureProject,
     to_status: str,
     changed_on: dt.date | None = None,
     note: str = "",
     halt_reason: str = "",
 ) -> InfrastructureProject:
     """Moves a project one step along its lifecycle (or halts it), refusing any move the rules forbid."""
-    project = InfrastructureProject.objects.select_for_update().get(pk=project.pk)
+    project = _locked(actor, project, CHANGE_STATUS_PERMISSION)
     changed_on = changed_on or timezone.localdate()
     errors = status_transition_errors(
         project=project, to_status=to_status, changed_on=changed_on, halt_reason=halt_reason
@@ -317,8 +359,8 @@ def progress_update_errors(
 @transaction.atomic
 def progress_update_create(
     *,
-    project: InfrastructureProject,
     actor,
+    project: InfrastructureProject,
     reported_on: dt.date,
     physical_progress: Decimal,
     spent_cumulative: int,
@@ -331,7 +373,7 @@ def progress_update_create(
 
     Spending above the budget is allowed (an addendum may follow) but the report then shows as over budget.
     """
-    project = InfrastructureProject.objects.select_for_update().get(pk=project.pk)
+    project = _locked(actor, project, ADD_PROGRESS_PERMISSION)
     physical_progress = Decimal(physical_progress)
     errors = progress_update_errors(
         project=project,
@@ -376,6 +418,25 @@ def progress_update_create(
         # The transaction rolls back the rows; the files written so far must go too (nothing half-saved).
         _delete_files(saved_names)
         raise
+    return update
+
+
+#: A recorded report is evidence: afterwards only its note may be corrected.
+PROGRESS_EDITABLE_FIELDS = ("note",)
+
+
+@transaction.atomic
+def progress_update_update(*, actor, update: ProgressUpdate, data: dict) -> ProgressUpdate:
+    """Corrects the note of a recorded report (figures, date and photos stay as reported)."""
+    unknown = set(data) - set(PROGRESS_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"progress_update_update() got unexpected fields: {sorted(unknown)}")
+    # Lock order as in progress_update_create: the project (scope checked), then its report.
+    _locked(actor, update.project, "infrastructure.change_progressupdate")
+    update = ProgressUpdate.objects.select_for_update(of=("self",)).get(pk=update.pk)
+    update.note = (data.get("note") or "").strip()
+    update.full_clean()
+    update.save(update_fields=["note"])
     return update
 
 

@@ -4,7 +4,6 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -16,16 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.access import PermissionMixin
 from core.forms import add_service_error
 from infrastructure import exports, selectors, services
 from infrastructure.filters import ProjectFilter
 from infrastructure.forms import ProgressUpdateForm, ProjectForm, StatusChangeForm
 
 PAGE_SIZE = 25
-
-
-class InfraPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    permission_required = selectors.VIEW_PERMISSION
 
 
 class FilteredProjectsMixin:
@@ -42,7 +38,8 @@ def map_config() -> dict:
     }
 
 
-class ProjectListView(InfraPermissionMixin, FilteredProjectsMixin, TemplateView):
+class ProjectListView(PermissionMixin, FilteredProjectsMixin, TemplateView):
+    permission_required = selectors.VIEW_PERMISSION
     template_name = "infrastructure/infrastructureproject_list.html"
     extra_context = {"title": gettext_lazy("Proyek infrastruktur")}
 
@@ -63,7 +60,8 @@ class ProjectListView(InfraPermissionMixin, FilteredProjectsMixin, TemplateView)
         return context
 
 
-class ProjectMapView(InfraPermissionMixin, FilteredProjectsMixin, TemplateView):
+class ProjectMapView(PermissionMixin, FilteredProjectsMixin, TemplateView):
+    permission_required = selectors.VIEW_PERMISSION
     template_name = "infrastructure/infrastructureproject_map.html"
     extra_context = {"title": gettext_lazy("Peta proyek infrastruktur")}
 
@@ -80,7 +78,7 @@ class ProjectMapView(InfraPermissionMixin, FilteredProjectsMixin, TemplateView):
         return context
 
 
-class ProjectDetailView(LoginRequiredMixin, TemplateView):
+class ProjectDetailView(PermissionMixin, TemplateView):
     """Out of scope and missing are the same 404 (the selector decides)."""
 
     template_name = "infrastructure/infrastructureproject_detail.html"
@@ -93,7 +91,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class ProjectCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class ProjectCreateView(PermissionMixin, FormView):
     permission_required = "infrastructure.add_infrastructureproject"
     template_name = "infrastructure/infrastructureproject_form.html"
     form_class = ProjectForm
@@ -119,7 +117,7 @@ class ProjectCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect("infrastructure:project_detail", pk=project.pk)
 
 
-class ProjectUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class ProjectUpdateView(PermissionMixin, FormView):
     permission_required = "infrastructure.change_infrastructureproject"
     template_name = "infrastructure/infrastructureproject_form.html"
     form_class = ProjectForm
@@ -140,11 +138,13 @@ class ProjectUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             services.project_update(
-                project=self.project,
                 actor=self.request.user,
-                kelurahan_served=list(form.cleaned_data["kelurahan_served"]),
-                rts=list(form.cleaned_data["rts"]),
-                **form.service_fields(),
+                project=self.project,
+                data={
+                    **form.service_fields(),
+                    "kelurahan_served": list(form.cleaned_data["kelurahan_served"]),
+                    "rts": list(form.cleaned_data["rts"]),
+                },
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -153,7 +153,7 @@ class ProjectUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect("infrastructure:project_detail", pk=self.project.pk)
 
 
-class ProjectScopedFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class ProjectScopedFormView(PermissionMixin, FormView):
     """A form about one visible project: out of scope is a 404 before the permission is even considered."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -178,8 +178,8 @@ class ProgressUpdateCreateView(ProjectScopedFormView):
         data = form.cleaned_data
         try:
             update = services.progress_update_create(
-                project=self.project,
                 actor=self.request.user,
+                project=self.project,
                 reported_on=data["reported_on"],
                 physical_progress=data["physical_progress"],
                 spent_cumulative=data["spent_cumulative"],
@@ -209,9 +209,9 @@ class ProjectStatusView(ProjectScopedFormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            project = services.project_change_status(
-                project=self.project,
+            project = services.project_transition(
                 actor=self.request.user,
+                project=self.project,
                 to_status=data["to_status"],
                 changed_on=data["changed_on"],
                 note=data["note"],
@@ -226,7 +226,7 @@ class ProjectStatusView(ProjectScopedFormView):
         return redirect("infrastructure:project_detail", pk=project.pk)
 
 
-class PhotoView(LoginRequiredMixin, View):
+class PhotoView(PermissionMixin, View):
     """Serves a photo from private storage to whoever may see its project; anyone else gets a 404."""
 
     def get(self, request, pk):
@@ -243,7 +243,7 @@ class PhotoView(LoginRequiredMixin, View):
         return response
 
 
-class ProjectExportView(InfraPermissionMixin, FilteredProjectsMixin, View):
+class ProjectExportView(PermissionMixin, FilteredProjectsMixin, View):
     permission_required = "infrastructure.export_infrastructureproject"
 
     def get(self, request):
@@ -254,7 +254,7 @@ class ProjectExportView(InfraPermissionMixin, FilteredProjectsMixin, View):
         return response
 
 
-class ProjectSheetView(LoginRequiredMixin, View):
+class ProjectSheetView(PermissionMixin, View):
     def get(self, request, pk):
         detail = selectors.project_detail(user=request.user, pk=pk)
         photo = selectors.latest_photo(detail["project"])

@@ -1,4 +1,4 @@
-"""Quick-start launcher: embedded PostgreSQL and Redis, then the portal, worker and beat (or the tests).
+"""Quick-start launcher: embedded PostgreSQL and Redis, then the portal (gunicorn), worker and beat (or the tests).
 
     python kertapati_welfare/embedded.py run            # `make run`
     python kertapati_welfare/embedded.py test [ARGS]    # `make test` (ARGS go to pytest)
@@ -41,6 +41,24 @@ PG_PORT = int(os.environ.get("EMBEDDED_PG_PORT", "54329"))
 REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "16379"))
 PG_DBNAME = "kertapati"
 PG_SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
+
+# The quick start serves with gunicorn, not runserver: runserver starts a thread per request, and with
+# CONN_MAX_AGE each of those threads left an idle connection behind until PostgreSQL refused new clients (issue 22,
+# B10). A fixed pool of WEB_WORKERS x WEB_THREADS threads holds at most one persistent connection each.
+WEB_WORKERS = 2
+WEB_THREADS = 4
+CELERY_CONCURRENCY = 2
+
+
+def connection_budget() -> int:
+    """The most connections `make run` can hold: one per web thread, per Celery pool process, the worker's main
+    process and beat, and one for a `manage.py` command run alongside (shell, demo_totp_code)."""
+    return WEB_WORKERS * WEB_THREADS + CELERY_CONCURRENCY + 1 + 1 + 1
+
+
+#: Comfortably above the budget: `make test` (live-server threads of the browser tests) and benchmarks may share
+#: the embedded PostgreSQL with a running `make run`.
+PG_MAX_CONNECTIONS = 200
 
 
 class LaunchError(Exception):
@@ -166,7 +184,7 @@ def start_postgres() -> None:
         )
     if _pg_running(bin_path):
         return
-    options = f"-c listen_addresses=127.0.0.1 -p {PG_PORT} -k '' -c fsync=on -c max_connections=100"
+    options = f"-c listen_addresses=127.0.0.1 -p {PG_PORT} -k '' -c fsync=on -c max_connections={PG_MAX_CONNECTIONS}"
     result = subprocess.run(
         [
             str(bin_path / "pg_ctl"),
@@ -407,9 +425,34 @@ def _terminate(children: list[subprocess.Popen]) -> None:
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
     for child in children:
-        # Celery's prefork children or runserver's reloader could outlive their parent: end the group.
+        # Celery's prefork children or gunicorn's workers could outlive their parent: end the group.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
+
+
+def gunicorn_command(host: str, port: str) -> list[str]:
+    """The quick start's web server: a fixed pool of threads (so a bounded number of database connections),
+    an access log on the terminal as runserver had; DEBUG pages and static files (whitenoise) as before."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "kertapati_welfare.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(WEB_WORKERS),
+        "--threads",
+        str(WEB_THREADS),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+        "--access-logfile",
+        "-",
+    ]
 
 
 def run() -> int:
@@ -423,8 +466,17 @@ def run() -> int:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "PYTHONUNBUFFERED": "1"}
         celery = [sys.executable, "-m", "celery", "-A", "kertapati_welfare"]
         commands = {
-            "web": [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [*celery, "worker", "-l", "INFO", "-c", "2", "--without-gossip", "--without-mingle"],
+            "web": gunicorn_command(host, port),
+            "worker": [
+                *celery,
+                "worker",
+                "-l",
+                "INFO",
+                "-c",
+                str(CELERY_CONCURRENCY),
+                "--without-gossip",
+                "--without-mingle",
+            ],
             "beat": [*celery, "beat", "-l", "INFO", "--pidfile=", "-s", str(DATA_DIR / "celerybeat-schedule")],
         }
         try:

@@ -1,11 +1,14 @@
-"""Django admin for programs. Writes with rules go through services, so the lifecycle guards hold here too:
-statuses are read-only and move only by admin actions that call the same services as the portal."""
+"""Django admin for programs: every add and change form writes through the services (core.admin.ServiceAdmin),
+so the lifecycle guards hold here too and a refusal is the service's own message on the form. Statuses are
+read-only and move only by admin actions that call the same services as the portal; rows only services write
+(follow-ups) are read-only."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programs import eligibility, services
+from core.admin import ReadOnlyAdmin, ServiceAdmin
+from programs import services
 from programs.models import (
     Attendance,
     Cohort,
@@ -26,56 +29,81 @@ def _run(modeladmin, request, queryset, func, done):
         try:
             func(obj)
         except ValidationError as error:
-            modeladmin.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+            for message in error.messages:
+                modeladmin.message_user(request, f"{obj}: {message}", messages.ERROR)
         else:
             ok += 1
     if ok:
         modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
 
 
-@admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "organiser_kind", "funding_source", "budget", "is_active"]
-    list_filter = ["kind", "funding_source", "is_active"]
-    search_fields = ["name", "organiser_name"]
+class ReadOnlyInline:
+    """An inline that lists rows written elsewhere (through their own admin or the portal)."""
 
-    def save_model(self, request, obj, form, change):
-        services.program_save(program=obj)
-
-
-class SessionInline(admin.TabularInline):
-    model = TrainingSession
     extra = 0
-    fields = ["held_on", "topic", "duration_minutes"]
-    readonly_fields = ["held_on", "topic", "duration_minutes"]
     can_delete = False
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Program)
+class ProgramAdmin(ServiceAdmin):
+    list_display = ["name", "kind", "organiser_kind", "funding_source", "budget", "is_active"]
+    list_filter = ["kind", "funding_source", "is_active"]
+    search_fields = ["name", "organiser_name"]
+
+    def service_save(self, request, *, obj, data, change):
+        if change:
+            return services.program_update(actor=request.user, program=obj, data=data)
+        return services.program_create(actor=request.user, data=data)
+
+
+class SessionInline(ReadOnlyInline, admin.TabularInline):
+    model = TrainingSession
+    fields = ["held_on", "topic", "duration_minutes"]
+    readonly_fields = ["held_on", "topic", "duration_minutes"]
+
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ServiceAdmin):
     list_display = ["__str__", "starts_on", "ends_on", "capacity", "status"]
     list_filter = ["status", "program"]
     search_fields = ["name", "program__name", "venue", "trainers"]
     autocomplete_fields = ["program"]
-    readonly_fields = ["status"]
     filter_horizontal = ["kelurahan_set"]
     inlines = [SessionInline]
     actions = ["open_cohort", "start_cohort", "finish_cohort", "evaluate_cohort"]
 
-    def save_model(self, request, obj, form, change):
-        services.cohort_save(cohort=obj)
+    def get_readonly_fields(self, request, obj=None):
+        # The program is chosen once (enrollments copy it); the status moves by the actions below.
+        return ["status"] if obj is None else ["program", "status"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.clean = _cohort_form_clean
-        return form
+    def service_save(self, request, *, obj, data, change):
+        if change:
+            return services.cohort_update(actor=request.user, cohort=obj, data=data)
+        return services.cohort_create(actor=request.user, program=data["program"], data=data)
+
+    def save_related(self, request, form, formsets, change):
+        # The kelurahan were set by the service; the inline lists sessions only (no m2m write of its own).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def _transition(self, request, queryset, action, label):
-        _run(self, request, queryset, lambda c: services.cohort_transition(cohort=c, action=action), label)
+        _run(
+            self,
+            request,
+            queryset,
+            lambda c: services.cohort_transition(actor=request.user, cohort=c, action=action),
+            label,
+        )
 
     @admin.action(description=_("Buka pendaftaran"))
     def open_cohort(self, request, queryset):
@@ -95,33 +123,23 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(ServiceAdmin):
     list_display = ["cohort", "held_on", "topic", "duration_minutes"]
     list_filter = ["cohort__program"]
     search_fields = ["topic", "cohort__program__name"]
     autocomplete_fields = ["cohort"]
 
-    def save_model(self, request, obj, form, change):
-        services.session_save(session=obj)
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["cohort"]  # attendance belongs to the session's cohort
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.clean = _session_form_clean
-        return form
-
-
-def _session_form_clean(form):
-    data = form.cleaned_data
-    cohort, held_on = data.get("cohort"), data.get("held_on")
-    if cohort and cohort.status in ("selesai", "dievaluasi"):
-        form.add_error("cohort", _("Angkatan sudah selesai: sesi tidak dapat ditambah atau diubah."))
-    elif cohort and held_on and not cohort.starts_on <= held_on <= cohort.ends_on:
-        form.add_error("held_on", _("Tanggal sesi harus di antara tanggal mulai dan selesai angkatan."))
-    return data
+    def service_save(self, request, *, obj, data, change):
+        if change:
+            return services.session_update(actor=request.user, session=obj, data=data)
+        return services.session_create(actor=request.user, cohort=data["cohort"], data=data)
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ServiceAdmin):
     list_display = ["member", "cohort", "status", "is_eligible_at_entry", "completed_on", "certificate_code"]
     list_filter = ["status", "program", "is_eligible_at_entry"]
     search_fields = ["member__full_name", "certificate_code", "cohort__program__name"]
@@ -151,69 +169,38 @@ class EnrollmentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, *, obj, data, change):
         if change:
-            return  # Every field is read-only once created; statuses move by actions.
-        enrollment = services.enrollment_create(
-            cohort=obj.cohort, member=obj.member, actor=request.user, override_reason=obj.override_reason
+            return obj  # every field is read-only once created; statuses move by the actions
+        return services.enrollment_create(
+            actor=request.user,
+            cohort=data["cohort"],
+            member=data["member"],
+            override_reason=data.get("override_reason", ""),
         )
-        obj.pk = enrollment.pk
-        obj.refresh_from_db()
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is None:
-            service_clean = _enrollment_form_clean
-            form.clean = service_clean
-        return form
-
-    @admin.action(description=_("Luluskan (cek kehadiran minimal)"))
-    def complete(self, request, queryset):
-        _run(self, request, queryset, lambda e: services.enrollment_complete(enrollment=e), _("%(n)s peserta lulus."))
-
-    @admin.action(description=_("Keluarkan (alasan: dikeluarkan lewat admin)"))
-    def drop(self, request, queryset):
+    def _transition(self, request, queryset, action, label, **details):
         _run(
             self,
             request,
             queryset,
-            lambda e: services.enrollment_drop(enrollment=e, reason=str(_("Dikeluarkan lewat admin"))),
-            _("%(n)s peserta dikeluarkan."),
+            lambda e: services.enrollment_transition(actor=request.user, enrollment=e, action=action, **details),
+            label,
+        )
+
+    @admin.action(description=_("Luluskan (cek kehadiran minimal)"))
+    def complete(self, request, queryset):
+        self._transition(request, queryset, "complete", _("%(n)s peserta lulus."))
+
+    @admin.action(description=_("Keluarkan (alasan: dikeluarkan lewat admin)"))
+    def drop(self, request, queryset):
+        self._transition(
+            request, queryset, "drop", _("%(n)s peserta dikeluarkan."), reason=str(_("Dikeluarkan lewat admin"))
         )
 
 
-def _cohort_form_clean(form):
-    """The service's guards, as form errors: a refusal must not end in a half-saved row."""
-    data = form.cleaned_data
-    cohort = form.instance
-    try:
-        data["eligibility_rule"] = eligibility.validate_rule(data.get("eligibility_rule"))
-    except ValidationError as error:
-        form.add_error("eligibility_rule", error)
-    if cohort.pk:
-        if cohort.status in ("selesai", "dievaluasi"):
-            form.add_error(None, _("Angkatan yang sudah selesai tidak dapat diubah."))
-        seats = cohort.enrollments.filter(status__in=["diterima", "terdaftar", "lulus", "tidak_lulus"]).count()
-        if data.get("capacity") is not None and data["capacity"] < seats:
-            form.add_error("capacity", _("Kuota tidak boleh lebih kecil dari jumlah peserta yang sudah diterima."))
-    return data
-
-
-def _enrollment_form_clean(form):
-    """Admin add form: run the service's checks before saving (errors shown on the form, nothing saved)."""
-    data = form.cleaned_data
-    cohort, member = data.get("cohort"), data.get("member")
-    if cohort and member:
-        with_rule = services.member_is_eligible(cohort=cohort, member=member)
-        if not with_rule and not (data.get("override_reason") or "").strip():
-            form.add_error("override_reason", _("Anggota tidak memenuhi aturan kelayakan: isi alasan pengecualian."))
-        if cohort.status not in services.ENROLLABLE:
-            form.add_error("cohort", _("Angkatan tidak sedang menerima peserta."))
-    return data
-
-
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ServiceAdmin):
     list_display = ["enrollment", "session", "is_present"]
     list_filter = ["is_present", "session__cohort__program"]
     search_fields = ["enrollment__member__full_name"]
@@ -224,102 +211,123 @@ class AttendanceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(enrollment__in=Enrollment.objects.visible_to(request.user))
 
-    def save_model(self, request, obj, form, change):
-        present = [obj.enrollment_id] if obj.is_present else []
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["session", "enrollment"]
+
+    def service_save(self, request, *, obj, data, change):
+        session = obj.session if change else data["session"]
+        enrollment_id = obj.enrollment_id if change else data["enrollment"].pk
         services.attendance_record(
-            session=obj.session,
-            present_ids=present,
-            enrollments=[Enrollment.objects.get(pk=obj.enrollment_id)],
             actor=request.user,
+            session=session,
+            present_ids=[enrollment_id] if data.get("is_present") else [],
+            enrollment_ids=[enrollment_id],
         )
-        saved = Attendance.objects.get(session=obj.session, enrollment_id=obj.enrollment_id)
-        obj.pk = saved.pk
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.clean = _attendance_form_clean
-        return form
+        return Attendance.objects.get(session=session, enrollment_id=enrollment_id)
 
 
-def _attendance_form_clean(form):
-    from django.utils import timezone
-
-    data = form.cleaned_data
-    session = data.get("session")
-    if session and session.held_on > timezone.localdate():
-        form.add_error("session", _("Kehadiran untuk sesi di masa depan tidak dapat dicatat."))
-    if session and session.cohort.status != "berjalan":
-        form.add_error("session", _("Kehadiran hanya dicatat saat angkatan berjalan."))
-    return data
-
-
-class OutcomeInline(admin.StackedInline):
+class OutcomeInline(ReadOnlyInline, admin.StackedInline):
     model = Outcome
-    extra = 0
-    can_delete = False
     readonly_fields = ["recorded_by"]
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ReadOnlyAdmin):
+    """Planned by graduation, marked due by the daily task: never written by hand."""
+
     list_display = ["enrollment", "months_after", "due_on", "listed_due_on"]
     list_filter = ["months_after"]
     search_fields = ["enrollment__member__full_name"]
-    readonly_fields = ["enrollment", "months_after", "due_on", "listed_due_on"]
     list_select_related = ["enrollment__member", "enrollment__cohort__program"]
+    inlines = [OutcomeInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(enrollment__in=Enrollment.objects.visible_to(request.user))
 
-    def has_add_permission(self, request):
-        return False  # Follow-ups are planned by completion, never by hand.
-
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ServiceAdmin):
     list_display = ["follow_up", "recorded_on", "is_working", "has_business", "income_before", "income_after"]
     list_filter = ["has_business", "sells_online", "business_kind"]
     search_fields = ["follow_up__enrollment__member__full_name", "business_name"]
     autocomplete_fields = ["follow_up"]
     readonly_fields = ["recorded_by"]
 
-    def save_model(self, request, obj, form, change):
-        services.outcome_record(follow_up=obj.follow_up, outcome=obj, actor=request.user)
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(follow_up__enrollment__in=Enrollment.objects.visible_to(request.user))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["recorded_by"] if obj is None else ["follow_up", "recorded_by"]
+
+    def service_save(self, request, *, obj, data, change):
+        if change:
+            return services.outcome_update(actor=request.user, outcome=obj, data=data)
+        return services.outcome_record(actor=request.user, follow_up=data["follow_up"], data=data)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline, admin.TabularInline):
     model = GroupMembership
-    extra = 0
-    autocomplete_fields = ["member"]
+    fields = ["member", "role", "joined_on"]
+    readonly_fields = ["member", "role", "joined_on"]
 
 
-class SaleInline(admin.TabularInline):
+class SaleInline(ReadOnlyInline, admin.TabularInline):
     model = GroupSale
-    extra = 0
+    fields = ["month", "amount", "online_amount", "units_sold"]
+    readonly_fields = ["month", "amount", "online_amount", "units_sold"]
 
 
 @admin.register(GroupEnterprise)
-class GroupEnterpriseAdmin(admin.ModelAdmin):
+class GroupEnterpriseAdmin(ServiceAdmin):
     list_display = ["name", "kelurahan", "business_kind", "sells_online", "founded_on"]
     list_filter = ["kelurahan", "business_kind", "sells_online"]
     search_fields = ["name", "products"]
     autocomplete_fields = ["program"]
     inlines = [MembershipInline, SaleInline]
 
+    def service_save(self, request, *, obj, data, change):
+        if change:
+            return services.enterprise_update(actor=request.user, enterprise=obj, data=data)
+        return services.enterprise_create(actor=request.user, data=data)
+
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(admin.ModelAdmin):
+class GroupMembershipAdmin(ServiceAdmin):
     list_display = ["member", "enterprise", "role", "joined_on"]
     search_fields = ["member__full_name", "enterprise__name"]
     autocomplete_fields = ["member", "enterprise"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["enterprise", "member"]
+
+    def service_save(self, request, *, obj, data, change):
+        if change:
+            return services.membership_update(actor=request.user, membership=obj, data=data)
+        return services.enterprise_add_member(
+            actor=request.user,
+            enterprise=data["enterprise"],
+            member=data["member"],
+            role=data.get("role", ""),
+            joined_on=data.get("joined_on"),
+        )
+
 
 @admin.register(GroupSale)
-class GroupSaleAdmin(admin.ModelAdmin):
+class GroupSaleAdmin(ServiceAdmin):
     list_display = ["enterprise", "month", "amount", "online_amount", "units_sold"]
     list_filter = ["enterprise"]
     search_fields = ["enterprise__name"]
     autocomplete_fields = ["enterprise"]
 
-    def save_model(self, request, obj, form, change):
-        services.sale_record(sale=obj)
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["enterprise"]
+
+    def service_save(self, request, *, obj, data, change):
+        if change:
+            return services.sale_update(actor=request.user, sale=obj, data=data)
+        return services.sale_record(actor=request.user, enterprise=data["enterprise"], data=data)

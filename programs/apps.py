@@ -22,37 +22,44 @@ _MANAGE = [
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("Program pemberdayaan")
-    role_permissions = {
-        # Admin gets everything automatically.
-        "staf_kecamatan": [*_MANAGE, "view_program_dashboard"],
-        # Programs and cohorts are run by the kecamatan; the kelurahan enrolls, records attendance and outcomes
-        # for its own residents (member visibility decides which).
-        "staf_kelurahan": [
-            "view_program",
-            "view_cohort",
-            "view_trainingsession",
-            "view_enrollment",
-            "add_enrollment",
-            "change_enrollment",
-            "view_attendance",
-            "add_attendance",
-            "change_attendance",
-            "view_followup",
-            "view_outcome",
-            "add_outcome",
-            "view_groupenterprise",
-            "view_groupmembership",
-            "view_groupsale",
-            "add_groupsale",
-            "view_program_dashboard",
-        ],
-        "pimpinan": ["view_program_dashboard"],
-    }
+
+    @property
+    def role_permissions(self) -> dict:
+        """Read by accounts.roles once the apps are loaded (Role lives in accounts.models)."""
+        from accounts.models import Role
+
+        return {
+            # Admin gets everything automatically.
+            Role.STAF_KECAMATAN: [*_MANAGE, "view_program_dashboard"],
+            # Programs and cohorts are run by the kecamatan; the kelurahan enrolls, records attendance and outcomes
+            # for its own residents (member visibility decides which).
+            Role.STAF_KELURAHAN: [
+                "view_program",
+                "view_cohort",
+                "view_trainingsession",
+                "view_enrollment",
+                "add_enrollment",
+                "change_enrollment",
+                "view_attendance",
+                "add_attendance",
+                "change_attendance",
+                "view_followup",
+                "view_outcome",
+                "add_outcome",
+                "view_groupenterprise",
+                "view_groupmembership",
+                "view_groupsale",
+                "add_groupsale",
+                "view_program_dashboard",
+            ],
+            Role.PIMPINAN: ["view_program_dashboard"],
+        }
 
     def ready(self):
         from beneficiaries.services import merging as registry_merging
         from core import navigation, panels, stats
-        from programs import merging, selectors
+        from programs import selectors
+        from programs.services import merging
 
         registry_merging.register_member_handler("programs.members", merging.move_member)
 

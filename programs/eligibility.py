@@ -34,9 +34,6 @@ CONDITION_TYPES = {
 }
 COMBINATORS = {"and": gettext_lazy("SEMUA syarat (DAN)"), "or": gettext_lazy("SALAH SATU syarat (ATAU)")}
 
-#: Enrollment statuses that count as "taking or having taken part" for household_not_in_program.
-PARTICIPATING = ["diajukan", "diterima", "daftar_tunggu", "terdaftar", "lulus", "tidak_lulus"]
-
 
 def _int(value, *, where: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
@@ -108,7 +105,7 @@ def _years_before(date: datetime.date, years: int) -> datetime.date:
 
 
 def condition_q(condition: dict, *, program_id: int, ref_date: datetime.date) -> Q:
-    from programs.models import Enrollment
+    from programs.models import PARTICIPATING_STATUSES, Enrollment, EnrollmentStatus
 
     kind = condition["type"]
     if kind == "age":
@@ -133,12 +130,20 @@ def condition_q(condition: dict, *, program_id: int, ref_date: datetime.date) ->
             q &= Q(education__lte=condition["max"])
         return q
     if kind == "not_graduate":
-        return ~Q(Exists(Enrollment.objects.filter(member_id=OuterRef("pk"), program_id=program_id, status="lulus")))
+        return ~Q(
+            Exists(
+                Enrollment.objects.filter(
+                    member_id=OuterRef("pk"), program_id=program_id, status=EnrollmentStatus.COMPLETED
+                )
+            )
+        )
     if kind == "household_not_in_program":
         return ~Q(
             Exists(
                 Enrollment.objects.filter(
-                    member__household_id=OuterRef("household_id"), program_id=program_id, status__in=PARTICIPATING
+                    member__household_id=OuterRef("household_id"),
+                    program_id=program_id,
+                    status__in=PARTICIPATING_STATUSES,
                 ).exclude(member_id=OuterRef("pk"))
             )
         )

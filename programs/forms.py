@@ -9,7 +9,21 @@ from django.utils.translation import gettext_lazy
 from beneficiaries.choices import Education, Sex
 from core.models import Kelurahan
 from programs import eligibility
-from programs.models import Cohort, GroupEnterprise, GroupSale, Outcome, Program, TrainingSession
+from programs.models import (
+    COHORT_EDITABLE,
+    ENTERPRISE_EDITABLE,
+    OUTCOME_EDITABLE,
+    PROGRAM_EDITABLE,
+    SALE_EDITABLE,
+    SESSION_EDITABLE,
+    Cohort,
+    GroupEnterprise,
+    GroupSale,
+    OrganiserKind,
+    Outcome,
+    Program,
+    TrainingSession,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,16 +53,7 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = [
-            "name",
-            "kind",
-            "organiser_kind",
-            "organiser_name",
-            "description",
-            "funding_source",
-            "budget",
-            "is_active",
-        ]
+        fields = PROGRAM_EDITABLE
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -57,7 +62,7 @@ class ProgramForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("organiser_kind") == "lembaga" and not (data.get("organiser_name") or "").strip():
+        if data.get("organiser_kind") == OrganiserKind.INSTITUTION and not (data.get("organiser_name") or "").strip():
             self.add_error("organiser_name", _("Nama lembaga penyelenggara wajib diisi."))
         return data
 
@@ -73,17 +78,8 @@ class CohortForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = [
-            "number",
-            "name",
-            "starts_on",
-            "ends_on",
-            "venue",
-            "trainers",
-            "capacity",
-            "kelurahan_set",
-            "min_attendance_pct",
-        ]
+        # The eligibility rule has its own page (RuleForm and ConditionFormSet below).
+        fields = [name for name in COHORT_EDITABLE if name != "eligibility_rule"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -107,7 +103,7 @@ class CohortForm(forms.ModelForm):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
-        fields = ["held_on", "topic", "duration_minutes"]
+        fields = SESSION_EDITABLE
         widgets = {"held_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -217,31 +213,13 @@ class EnrollForm(forms.Form):
     )
 
 
-class DropForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Alasan keluar"), max_length=300)
-
-
 class OutcomeForm(forms.ModelForm):
     income_before = RupiahField(label=gettext_lazy("Pendapatan per bulan sebelum pelatihan (Rp)"), min_value=0)
     income_after = RupiahField(label=gettext_lazy("Pendapatan per bulan saat ini (Rp)"), min_value=0)
 
     class Meta:
         model = Outcome
-        fields = [
-            "recorded_on",
-            "is_working",
-            "has_business",
-            "business_kind",
-            "business_name",
-            "income_before",
-            "income_after",
-            "sells_online",
-            "sells_on_marketplace",
-            "sells_on_social_media",
-            "sells_on_whatsapp",
-            "products",
-            "note",
-        ]
+        fields = OUTCOME_EDITABLE
         widgets = {"recorded_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -272,14 +250,15 @@ class OutcomeForm(forms.ModelForm):
         )
 
     def _post_clean(self):
-        # Copy the data onto the instance only: the follow-up is attached and the model validated by the service.
+        # Copy the data onto the instance only: the service attaches the follow-up, applies the rules between the
+        # fields (channels only when selling online) and validates the model.
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
 
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = GroupEnterprise
-        fields = ["name", "program", "kelurahan", "business_kind", "products", "founded_on", "sells_online"]
+        fields = ENTERPRISE_EDITABLE
         widgets = {"founded_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -298,7 +277,7 @@ class SaleForm(forms.ModelForm):
 
     class Meta:
         model = GroupSale
-        fields = ["month", "amount", "online_amount", "units_sold"]
+        fields = SALE_EDITABLE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,7 +291,7 @@ class SaleForm(forms.ModelForm):
         return data
 
     def _post_clean(self):
-        # The enterprise is attached by the view; the model is validated by the service.
+        # The service attaches the enterprise, moves the month to its first day and validates the model.
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
 

@@ -1,7 +1,8 @@
 """Empowerment programs: Program, Cohort (angkatan), TrainingSession, Enrollment, Attendance, follow-ups and
 outcomes, and group enterprises (usaha kelompok).
 
-Lifecycle rules live in `services.py`; invariants that the database can hold are constraints here.
+Lifecycle rules live in the `services` package; invariants that the database can hold are constraints here, and
+the data the rules read (which fields users edit, which actions each status allows) sits next to each model.
 """
 
 import secrets
@@ -11,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries.models import Member
 from core import history
@@ -63,7 +65,7 @@ class Program(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="programs_program_budget_non_negative"),
             models.CheckConstraint(
-                condition=~Q(organiser_kind="lembaga") | ~Q(organiser_name=""),
+                condition=~Q(organiser_kind=OrganiserKind.INSTITUTION) | ~Q(organiser_name=""),
                 name="programs_program_institution_named",
                 violation_error_message=_("Nama lembaga penyelenggara wajib diisi."),
             ),
@@ -79,12 +81,38 @@ class Program(TimeStampedModel):
         return str(_("Kecamatan Kertapati"))
 
 
+#: What users edit on a program (form, admin, `services.program_create/program_update`).
+PROGRAM_EDITABLE = [
+    "name",
+    "kind",
+    "organiser_kind",
+    "organiser_name",
+    "description",
+    "funding_source",
+    "budget",
+    "is_active",
+]
+
+
 class CohortStatus(models.TextChoices):
     DRAFT = "draft", _("Draf")
     OPEN = "dibuka", _("Dibuka (pendaftaran)")
     RUNNING = "berjalan", _("Berjalan")
     FINISHED = "selesai", _("Selesai")
     EVALUATED = "dievaluasi", _("Dievaluasi")
+
+
+#: action -> (from status, to status): the one lifecycle of a cohort (`services.cohort_transition`).
+COHORT_TRANSITIONS = {
+    "open": (CohortStatus.DRAFT, CohortStatus.OPEN),
+    "start": (CohortStatus.OPEN, CohortStatus.RUNNING),
+    "finish": (CohortStatus.RUNNING, CohortStatus.FINISHED),
+    "evaluate": (CohortStatus.FINISHED, CohortStatus.EVALUATED),
+}
+#: Cohorts that take new participants.
+ENROLLABLE_COHORT_STATUSES = [CohortStatus.OPEN, CohortStatus.RUNNING]
+#: Cohorts whose details, sessions and rule are frozen.
+CLOSED_COHORT_STATUSES = [CohortStatus.FINISHED, CohortStatus.EVALUATED]
 
 
 @history.track()
@@ -146,6 +174,38 @@ class Cohort(TimeStampedModel):
     def trainer_list(self) -> list[str]:
         return [name.strip() for name in self.trainers.split(",") if name.strip()]
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_COHORT_STATUSES
+
+    @property
+    def is_enrollable(self) -> bool:
+        return self.status in ENROLLABLE_COHORT_STATUSES
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == CohortStatus.RUNNING
+
+    @property
+    def next_action(self) -> str | None:
+        """The lifecycle step the cohort's status allows now (None once evaluated)."""
+        return next((action for action, (source, _t) in COHORT_TRANSITIONS.items() if source == self.status), None)
+
+
+#: What users edit on a cohort; `program` is chosen once at creation and the status moves by transitions only.
+COHORT_EDITABLE = [
+    "number",
+    "name",
+    "starts_on",
+    "ends_on",
+    "venue",
+    "trainers",
+    "capacity",
+    "kelurahan_set",
+    "min_attendance_pct",
+    "eligibility_rule",
+]
+
 
 @history.track()
 class TrainingSession(TimeStampedModel):
@@ -171,6 +231,10 @@ class TrainingSession(TimeStampedModel):
         return f"{self.held_on:%d-%m-%Y} · {self.topic}"
 
 
+#: What users edit on a training session (the cohort is chosen once at creation).
+SESSION_EDITABLE = ["held_on", "topic", "duration_minutes"]
+
+
 class EnrollmentStatus(models.TextChoices):
     APPLIED = "diajukan", _("Diajukan")
     ACCEPTED = "diterima", _("Diterima")
@@ -179,7 +243,8 @@ class EnrollmentStatus(models.TextChoices):
     COMPLETED = "lulus", _("Lulus")
     NOT_COMPLETED = "tidak_lulus", _("Tidak lulus")
     DROPPED = "keluar", _("Keluar")
-    CANCELLED = "batal", _("Batal")
+    # "Batal" is also the Cancel button; the status is "Cancelled" in English.
+    CANCELLED = "batal", pgettext_lazy("status", "Batal")
 
 
 #: Statuses that hold a seat of the cohort's capacity.
@@ -196,6 +261,27 @@ OPEN_STATUSES = [
     EnrollmentStatus.WAITLISTED,
     EnrollmentStatus.ENROLLED,
 ]
+#: Statuses that count as taking or having taken part in a program (eligibility "household_not_in_program").
+PARTICIPATING_STATUSES = [*OPEN_STATUSES, EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED]
+#: Statuses of a participation that has ended with a result (completion rate = completed / these).
+FINISHED_STATUSES = [EnrollmentStatus.COMPLETED, EnrollmentStatus.NOT_COMPLETED, EnrollmentStatus.DROPPED]
+#: action -> (statuses it applies to, cohort statuses it needs): `services.enrollment_transition`.
+ENROLLMENT_ACTIONS = {
+    "accept": ([EnrollmentStatus.APPLIED], ENROLLABLE_COHORT_STATUSES),
+    "reject": ([EnrollmentStatus.APPLIED], list(CohortStatus)),
+    "complete": ([EnrollmentStatus.ENROLLED], [CohortStatus.RUNNING]),
+    "fail": ([EnrollmentStatus.ENROLLED], [CohortStatus.RUNNING]),
+    "drop": (OPEN_STATUSES, list(CohortStatus)),
+}
+
+
+def enrollment_actions(*, status: str, cohort_status: str) -> list[str]:
+    """The actions a participant's status and the cohort's status allow (buttons on the cohort page)."""
+    return [
+        action
+        for action, (statuses, cohort_statuses) in ENROLLMENT_ACTIONS.items()
+        if status in statuses and cohort_status in cohort_statuses
+    ]
 
 
 class EnrollmentQuerySet(ScopedQuerySet):
@@ -249,7 +335,8 @@ class Enrollment(TimeStampedModel):
                 name="programs_enrollment_override_has_reason",
             ),
             models.CheckConstraint(
-                condition=~Q(status="lulus") | Q(completed_on__isnull=False, certificate_code__isnull=False),
+                condition=~Q(status=EnrollmentStatus.COMPLETED)
+                | Q(completed_on__isnull=False, certificate_code__isnull=False),
                 name="programs_enrollment_completed_has_certificate",
             ),
         ]
@@ -382,6 +469,28 @@ class Outcome(TimeStampedModel):
         ]
 
 
+#: What users record about a follow-up (form, admin, `services.outcome_record/outcome_update`).
+OUTCOME_EDITABLE = [
+    "recorded_on",
+    "is_working",
+    "has_business",
+    "business_kind",
+    "business_name",
+    "income_before",
+    "income_after",
+    "sells_online",
+    "sells_on_marketplace",
+    "sells_on_social_media",
+    "sells_on_whatsapp",
+    "products",
+    "note",
+]
+
+
+class GroupEnterpriseQuerySet(ScopedQuerySet):
+    kelurahan_lookup = "kelurahan"
+
+
 @history.track()
 class GroupEnterprise(TimeStampedModel):
     """A usaha kelompok (e.g. a women's sewing group) formed by program graduates."""
@@ -404,6 +513,8 @@ class GroupEnterprise(TimeStampedModel):
         Member, through="GroupMembership", related_name="+", verbose_name=_("anggota kelompok")
     )
 
+    objects = GroupEnterpriseQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("usaha kelompok")
@@ -411,6 +522,10 @@ class GroupEnterprise(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+#: What users edit on a group enterprise.
+ENTERPRISE_EDITABLE = ["name", "program", "kelurahan", "business_kind", "products", "founded_on", "sells_online"]
 
 
 class GroupMembershipQuerySet(ScopedQuerySet):
@@ -437,6 +552,10 @@ class GroupMembership(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.enterprise}"
+
+
+#: What users edit on a membership (the enterprise and the member are chosen once).
+MEMBERSHIP_EDITABLE = ["role", "joined_on"]
 
 
 @history.track()
@@ -467,3 +586,7 @@ class GroupSale(TimeStampedModel):
 
     def __str__(self):
         return f"{self.enterprise} · {self.month:%m-%Y}"
+
+
+#: What users record about a month's sales (the enterprise is chosen once).
+SALE_EDITABLE = ["month", "amount", "online_amount", "units_sold"]

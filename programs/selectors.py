@@ -8,9 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from beneficiaries.choices import Sex
 from beneficiaries.models import Member
 from programs import eligibility
 from programs.models import (
+    ENROLLABLE_COHORT_STATUSES,
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
     SEAT_STATUSES,
     Attendance,
     Cohort,
@@ -26,7 +30,7 @@ from programs.models import (
 def program_list(*, user):
     return Program.objects.annotate(
         cohort_count=Count("cohorts", distinct=True),
-        open_count=Count("cohorts", filter=Q(cohorts__status__in=["dibuka", "berjalan"]), distinct=True),
+        open_count=Count("cohorts", filter=Q(cohorts__status__in=ENROLLABLE_COHORT_STATUSES), distinct=True),
     ).order_by("-is_active", "name")
 
 
@@ -41,7 +45,7 @@ def cohort_get(*, pk: int) -> Cohort:
 def cohorts_of_program(*, program: Program):
     return program.cohorts.annotate(
         seats=Count("enrollments", filter=Q(enrollments__status__in=SEAT_STATUSES)),
-        waiting=Count("enrollments", filter=Q(enrollments__status="daftar_tunggu")),
+        waiting=Count("enrollments", filter=Q(enrollments__status=EnrollmentStatus.WAITLISTED)),
     ).order_by("-number")
 
 
@@ -76,7 +80,16 @@ def cohort_participants(*, user, cohort: Cohort):
 
 
 #: Participants first, then applications and the waitlist, then those who left.
-PARTICIPANT_ORDER = ["terdaftar", "diterima", "lulus", "diajukan", "daftar_tunggu", "tidak_lulus", "keluar", "batal"]
+PARTICIPANT_ORDER = [
+    EnrollmentStatus.ENROLLED,
+    EnrollmentStatus.ACCEPTED,
+    EnrollmentStatus.COMPLETED,
+    EnrollmentStatus.APPLIED,
+    EnrollmentStatus.WAITLISTED,
+    EnrollmentStatus.NOT_COMPLETED,
+    EnrollmentStatus.DROPPED,
+    EnrollmentStatus.CANCELLED,
+]
 
 
 def cohort_seat_summary(*, cohort: Cohort) -> dict:
@@ -99,7 +112,7 @@ def candidates(*, user, cohort: Cohort):
     open_elsewhere = Enrollment.objects.filter(
         program_id=cohort.program_id,
         member_id=OuterRef("pk"),
-        status__in=["diajukan", "diterima", "daftar_tunggu", "terdaftar"],
+        status__in=OPEN_STATUSES,
     )
     return (
         members.exclude(Exists(in_cohort))
@@ -184,11 +197,25 @@ def enterprise_list(*, user):
 
 
 def enterprise_get(*, user, pk: int) -> GroupEnterprise:
-    scope = user.kelurahan_scope()
-    qs = GroupEnterprise.objects.select_related("kelurahan", "program")
-    if scope is not None:
-        qs = qs.filter(kelurahan_id__in=scope)
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(GroupEnterprise.objects.visible_to(user).select_related("kelurahan", "program"), pk=pk)
+
+
+def enterprise_memberships(*, user, enterprise: GroupEnterprise):
+    """The members of a group the user may see (others are counted, never named)."""
+    return (
+        enterprise.memberships.filter(member__in=Member.objects.visible_to(user))
+        .select_related("member")
+        .order_by("member__full_name")
+    )
+
+
+def members_get_for_user(*, user, ids) -> list[Member]:
+    """The members with these ids, or Http404 when any of them is missing or outside the user's scope."""
+    ids = {int(pk) for pk in ids}
+    members = list(Member.objects.visible_to(user).select_related("household").filter(pk__in=ids))
+    if len(members) != len(ids):
+        raise Http404
+    return members
 
 
 def enterprise_member_choices(*, user, enterprise: GroupEnterprise):
@@ -245,7 +272,9 @@ def _dashboard_enrollments(user):
 def dashboard(*, user, program: Program | None = None, cohort: Cohort | None = None) -> dict:
     """Aggregates per program/cohort: by kelurahan and sex, completion, attendance, business at 6 months,
     median income change. A fixed number of queries whatever the size of the data."""
-    enrollments = _dashboard_enrollments(user).exclude(status__in=["batal", "diajukan"])
+    enrollments = _dashboard_enrollments(user).exclude(
+        status__in=[EnrollmentStatus.CANCELLED, EnrollmentStatus.APPLIED]
+    )
     if program is not None:
         enrollments = enrollments.filter(program=program)
     if cohort is not None:
@@ -254,15 +283,15 @@ def dashboard(*, user, program: Program | None = None, cohort: Cohort | None = N
     by_kelurahan = list(
         enrollments.values("member__household__kelurahan__name")
         .annotate(
-            male=Count("pk", filter=Q(member__sex=1)),
-            female=Count("pk", filter=Q(member__sex=2)),
+            male=Count("pk", filter=Q(member__sex=Sex.MALE)),
+            female=Count("pk", filter=Q(member__sex=Sex.FEMALE)),
         )
         .order_by("member__household__kelurahan__name")
     )
     totals = enrollments.aggregate(
         total=Count("pk"),
-        finished=Count("pk", filter=Q(status__in=["lulus", "tidak_lulus", "keluar"])),
-        completed=Count("pk", filter=Q(status="lulus")),
+        finished=Count("pk", filter=Q(status__in=FINISHED_STATUSES)),
+        completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
     )
     attendance = Attendance.objects.filter(enrollment__in=enrollments).aggregate(
         records=Count("pk"), present=Count("pk", filter=Q(is_present=True))
@@ -290,8 +319,8 @@ def dashboard(*, user, program: Program | None = None, cohort: Cohort | None = N
             for row in enrollments.values(key)
             .annotate(
                 total=Count("pk"),
-                finished=Count("pk", filter=Q(status__in=["lulus", "tidak_lulus", "keluar"])),
-                completed=Count("pk", filter=Q(status="lulus")),
+                finished=Count("pk", filter=Q(status__in=FINISHED_STATUSES)),
+                completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
             )
             .order_by(key)
         }

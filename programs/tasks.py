@@ -8,4 +8,4 @@ from programs import services
 def list_due_followups_task() -> int:
     """Daily: record which 3/6/12-month follow-ups are due and still without an outcome (safe to run twice)."""
     with acting_as(None, command="list_due_followups_task"):
-        return services.followups_list_due()
+        return services.followups_list_due(actor=None)

@@ -1,10 +1,8 @@
 """Thin views: parse input, call one service or selector, render or redirect."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +12,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from beneficiaries.models import Member
+from core.access import PermissionMixin
 from core.forms import add_service_error
 from programs import certificates, eligibility, selectors, services
+from programs.filters import CandidateFilter, DashboardFilter
 from programs.forms import (
     CohortForm,
     ConditionFormSet,
-    DropForm,
     EnrollForm,
     EnterpriseForm,
     EnterpriseMemberForm,
@@ -30,21 +29,29 @@ from programs.forms import (
     SessionForm,
     rule_initial,
 )
-from programs.models import Cohort, CohortStatus, EnrollmentStatus, Outcome, Program, TrainingSession
+from programs.models import (
+    Cohort,
+    CohortStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Outcome,
+    Program,
+    TrainingSession,
+    enrollment_actions,
+)
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-class StaffView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """Signed-in users without the permission get 403; anonymous users go to the login page."""
+def _flash_errors(request, error: ValidationError) -> None:
+    """A service's refusal where there is no form of the service's fields to put it on (buttons, the rule
+    builder's formset): one message each, above the page."""
+    for message in error.messages:
+        messages.error(request, message)
 
 
 # --- programs ---------------------------------------------------------------------------------------------
 
 
-class ProgramListView(StaffView, TemplateView):
+class ProgramListView(PermissionMixin, TemplateView):
     permission_required = "programs.view_program"
     template_name = "programs/program_list.html"
 
@@ -54,9 +61,12 @@ class ProgramListView(StaffView, TemplateView):
         return context
 
 
-class ProgramFormView(StaffView):
-    permission_required = "programs.change_program"
+class ProgramFormView(PermissionMixin, View):
     template_name = "programs/program_form.html"
+
+    @property
+    def permission_required(self):
+        return "programs.change_program" if "pk" in self.kwargs else "programs.add_program"
 
     def get_program(self):
         pk = self.kwargs.get("pk")
@@ -71,7 +81,10 @@ class ProgramFormView(StaffView):
         form = ProgramForm(request.POST, instance=program)
         if form.is_valid():
             try:
-                program = services.program_save(program=form.instance)
+                if pk:
+                    program = services.program_update(actor=request.user, program=program, data=form.cleaned_data)
+                else:
+                    program = services.program_create(actor=request.user, data=form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -80,7 +93,7 @@ class ProgramFormView(StaffView):
         return render(request, self.template_name, {"form": form, "program": program}, status=400)
 
 
-class ProgramDetailView(StaffView, TemplateView):
+class ProgramDetailView(PermissionMixin, TemplateView):
     permission_required = "programs.view_program"
     template_name = "programs/program_detail.html"
 
@@ -94,9 +107,12 @@ class ProgramDetailView(StaffView, TemplateView):
 # --- cohorts ----------------------------------------------------------------------------------------------
 
 
-class CohortFormView(StaffView):
-    permission_required = "programs.change_cohort"
+class CohortFormView(PermissionMixin, View):
     template_name = "programs/cohort_form.html"
+
+    @property
+    def permission_required(self):
+        return "programs.change_cohort" if "pk" in self.kwargs else "programs.add_cohort"
 
     def get_cohort(self):
         if "pk" in self.kwargs:
@@ -116,7 +132,10 @@ class CohortFormView(StaffView):
         form = CohortForm(request.POST, instance=cohort)
         if form.is_valid():
             try:
-                cohort = services.cohort_save(cohort=form.instance, kelurahan_set=form.cleaned_data["kelurahan_set"])
+                if "pk" in kwargs:
+                    cohort = services.cohort_update(actor=request.user, cohort=cohort, data=form.cleaned_data)
+                else:
+                    cohort = services.cohort_create(actor=request.user, program=cohort.program, data=form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -126,7 +145,7 @@ class CohortFormView(StaffView):
         return render(request, self.template_name, context, status=400)
 
 
-class CohortDetailView(StaffView, TemplateView):
+class CohortDetailView(PermissionMixin, TemplateView):
     permission_required = "programs.view_cohort"
     template_name = "programs/cohort_detail.html"
 
@@ -141,8 +160,10 @@ class CohortDetailView(StaffView, TemplateView):
             enrollment.meets_minimum = services.meets_attendance(
                 present=enrollment.present, held=held, minimum_pct=cohort.min_attendance_pct
             )
+            enrollment.actions = enrollment_actions(status=enrollment.status, cohort_status=cohort.status)
         context.update(
             cohort=cohort,
+            next_action=cohort.next_action,
             sessions=sessions,
             held=held,
             today=timezone.localdate(),
@@ -161,21 +182,23 @@ class CohortDetailView(StaffView, TemplateView):
         return context
 
 
-class CohortTransitionView(StaffView):
+class CohortTransitionView(PermissionMixin, View):
     permission_required = "programs.change_cohort"
 
     def post(self, request, pk):
         cohort = selectors.cohort_get(pk=pk)
         try:
-            cohort = services.cohort_transition(cohort=cohort, action=request.POST.get("action", ""))
+            cohort = services.cohort_transition(
+                actor=request.user, cohort=cohort, action=request.POST.get("action", "")
+            )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            _flash_errors(request, error)
         else:
             messages.success(request, _("Status angkatan kini: %(s)s.") % {"s": cohort.get_status_display()})
         return redirect("programs:cohort_detail", pk=pk)
 
 
-class CohortRuleView(StaffView):
+class CohortRuleView(PermissionMixin, View):
     permission_required = "programs.change_cohort"
     template_name = "programs/cohort_rule.html"
 
@@ -199,12 +222,11 @@ class CohortRuleView(StaffView):
                 for f in formset.forms
                 if f.cleaned_data.get("condition") and not f.cleaned_data.get("DELETE")
             ]
+            rule = {"combinator": rule_form.cleaned_data["combinator"], "conditions": conditions}
             try:
-                services.cohort_set_rule(
-                    cohort=cohort, rule={"combinator": rule_form.cleaned_data["combinator"], "conditions": conditions}
-                )
+                services.cohort_update(actor=request.user, cohort=cohort, data={"eligibility_rule": rule})
             except ValidationError as error:
-                messages.error(request, _error_text(error))
+                _flash_errors(request, error)
             else:
                 messages.success(request, _("Aturan kelayakan disimpan."))
                 return redirect("programs:cohort_detail", pk=pk)
@@ -212,7 +234,7 @@ class CohortRuleView(StaffView):
         return render(request, self.template_name, context, status=400)
 
 
-class CandidateListView(StaffView, TemplateView):
+class CandidateListView(PermissionMixin, TemplateView):
     permission_required = "programs.add_enrollment"
     template_name = "programs/candidate_list.html"
     paginate_by = 25
@@ -220,7 +242,7 @@ class CandidateListView(StaffView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cohort = selectors.cohort_get(pk=self.kwargs["pk"])
-        query = self.request.GET.get("q", "").strip()[:100]
+        query = CandidateFilter(self.request.GET, queryset=Member.objects.none()).query
         if query:
             members = selectors.member_search_for_cohort(user=self.request.user, cohort=cohort, query=query)
         else:
@@ -230,7 +252,7 @@ class CandidateListView(StaffView, TemplateView):
         return context
 
 
-class EnrollmentCreateView(StaffView):
+class EnrollmentCreateView(PermissionMixin, View):
     """Registers one or more members (checkboxes on the candidate list, or one member with an override)."""
 
     permission_required = "programs.add_enrollment"
@@ -244,18 +266,16 @@ class EnrollmentCreateView(StaffView):
         if not ids:
             messages.error(request, _("Pilih paling sedikit satu anggota untuk didaftarkan."))
             return redirect("programs:candidate_list", pk=pk)
-        members = Member.objects.visible_to(request.user).select_related("household").filter(pk__in=ids)
-        if len(members) != len(set(ids)):
-            raise Http404
+        members = selectors.members_get_for_user(user=request.user, ids=ids)
         accept = request.POST.get("accept") != "0"
         accepted, waitlisted, applied, errors = 0, 0, 0, []
         for member in members:
             try:
                 enrollment = services.enrollment_create(
-                    cohort=cohort, member=member, actor=request.user, override_reason=override, accept=accept
+                    actor=request.user, cohort=cohort, member=member, override_reason=override, accept=accept
                 )
             except ValidationError as error:
-                errors.append(_error_text(error))
+                errors.extend(error.messages)
             else:
                 if enrollment.status == EnrollmentStatus.WAITLISTED:
                     waitlisted += 1
@@ -275,48 +295,40 @@ class EnrollmentCreateView(StaffView):
         return redirect(target, pk=pk)
 
 
-class EnrollmentActionView(StaffView):
+class EnrollmentActionView(PermissionMixin, View):
     permission_required = "programs.change_enrollment"
 
     def post(self, request, pk):
         enrollment = selectors.enrollment_get_for_user(user=request.user, pk=pk)
-        action = request.POST.get("action")
         try:
-            if action == "drop":
-                form = DropForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Alasan keluar wajib diisi."))
-                services.enrollment_drop(enrollment=enrollment, reason=form.cleaned_data["reason"])
-            elif action == "complete":
-                services.enrollment_complete(enrollment=enrollment)
-            elif action == "fail":
-                services.enrollment_fail(enrollment=enrollment)
-            elif action in ("accept", "reject"):
-                services.enrollment_decide(enrollment=enrollment, accept=action == "accept")
-            else:
-                raise ValidationError(_("Tindakan tidak dikenal."))
+            services.enrollment_transition(
+                actor=request.user,
+                enrollment=enrollment,
+                action=request.POST.get("action", ""),
+                reason=request.POST.get("reason", ""),
+            )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            _flash_errors(request, error)
         else:
             messages.success(request, _("Status %(name)s diperbarui.") % {"name": enrollment.member.full_name})
         return redirect("programs:cohort_detail", pk=enrollment.cohort_id)
 
 
-class CohortCompleteView(StaffView):
+class CohortCompleteView(PermissionMixin, View):
     permission_required = "programs.change_cohort"
 
     def post(self, request, pk):
         cohort = selectors.cohort_get(pk=pk)
         try:
-            passed, failed = services.cohort_complete_all(cohort=cohort)
+            passed, failed = services.cohort_complete_all(actor=request.user, cohort=cohort)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            _flash_errors(request, error)
         else:
             messages.success(request, _("%(p)s peserta lulus, %(f)s tidak lulus.") % {"p": passed, "f": failed})
         return redirect("programs:cohort_detail", pk=pk)
 
 
-class SessionCreateView(StaffView):
+class SessionCreateView(PermissionMixin, View):
     permission_required = "programs.add_trainingsession"
 
     def post(self, request, pk):
@@ -324,7 +336,7 @@ class SessionCreateView(StaffView):
         form = SessionForm(request.POST, instance=TrainingSession(cohort=cohort))
         if form.is_valid():
             try:
-                services.session_save(session=form.instance)
+                services.session_create(actor=request.user, cohort=cohort, data=form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
         if form.errors:
@@ -340,19 +352,20 @@ class SessionCreateView(StaffView):
 # --- attendance -------------------------------------------------------------------------------------------
 
 
-class AttendanceView(StaffView):
+class AttendanceView(PermissionMixin, View):
     """One screen per session: a checklist of participants with large touch targets."""
 
     permission_required = "programs.add_attendance"
     template_name = "programs/attendance_form.html"
 
-    def context(self, session, rows, error=None):
+    def context(self, session, rows, errors=()):
         return {
             "session": session,
             "cohort": session.cohort,
             "rows": rows,
-            "error": error,
+            "errors": errors,
             "is_future": session.held_on > timezone.localdate(),
+            "statuses": EnrollmentStatus,
         }
 
     def get(self, request, pk):
@@ -365,13 +378,11 @@ class AttendanceView(StaffView):
         rows = selectors.session_checklist(user=request.user, session=session)
         present = [v for v in request.POST.getlist("hadir") if v.isdigit()]
         try:
-            count = services.attendance_record(
-                session=session, present_ids=present, enrollments=rows, actor=request.user
-            )
+            count = services.attendance_record(actor=request.user, session=session, present_ids=present)
         except ValidationError as error:
             for row in rows:
                 row.is_present = str(row.pk) in present
-            return render(request, self.template_name, self.context(session, rows, _error_text(error)), status=400)
+            return render(request, self.template_name, self.context(session, rows, error.messages), status=400)
         messages.success(request, _("Kehadiran disimpan: %(n)s hadir.") % {"n": count})
         return redirect("programs:cohort_detail", pk=session.cohort_id)
 
@@ -379,7 +390,7 @@ class AttendanceView(StaffView):
 # --- certificates -----------------------------------------------------------------------------------------
 
 
-class CertificateDownloadView(StaffView):
+class CertificateDownloadView(PermissionMixin, View):
     permission_required = "programs.view_enrollment"
 
     def get(self, request, pk):
@@ -412,7 +423,7 @@ def certificate_verify(request, code):
 # --- follow-ups and outcomes ------------------------------------------------------------------------------
 
 
-class FollowUpListView(StaffView, TemplateView):
+class FollowUpListView(PermissionMixin, TemplateView):
     permission_required = "programs.view_followup"
     template_name = "programs/followup_list.html"
 
@@ -423,7 +434,7 @@ class FollowUpListView(StaffView, TemplateView):
         return context
 
 
-class OutcomeCreateView(StaffView):
+class OutcomeCreateView(PermissionMixin, View):
     permission_required = "programs.add_outcome"
     template_name = "programs/outcome_form.html"
 
@@ -437,7 +448,7 @@ class OutcomeCreateView(StaffView):
         form = OutcomeForm(request.POST, instance=Outcome())
         if form.is_valid():
             try:
-                services.outcome_record(follow_up=follow_up, outcome=form.instance, actor=request.user)
+                services.outcome_record(actor=request.user, follow_up=follow_up, data=form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -449,7 +460,7 @@ class OutcomeCreateView(StaffView):
 # --- group enterprises ------------------------------------------------------------------------------------
 
 
-class EnterpriseListView(StaffView, TemplateView):
+class EnterpriseListView(PermissionMixin, TemplateView):
     permission_required = "programs.view_groupenterprise"
     template_name = "programs/enterprise_list.html"
 
@@ -459,7 +470,7 @@ class EnterpriseListView(StaffView, TemplateView):
         return context
 
 
-class EnterpriseCreateView(StaffView):
+class EnterpriseCreateView(PermissionMixin, View):
     permission_required = "programs.add_groupenterprise"
     template_name = "programs/enterprise_form.html"
 
@@ -470,7 +481,7 @@ class EnterpriseCreateView(StaffView):
         form = EnterpriseForm(request.POST)
         if form.is_valid():
             try:
-                enterprise = services.enterprise_save(enterprise=form.instance)
+                enterprise = services.enterprise_create(actor=request.user, data=form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -478,7 +489,7 @@ class EnterpriseCreateView(StaffView):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class EnterpriseDetailView(StaffView):
+class EnterpriseDetailView(PermissionMixin, View):
     permission_required = "programs.view_groupenterprise"
     template_name = "programs/enterprise_detail.html"
 
@@ -490,9 +501,7 @@ class EnterpriseDetailView(StaffView):
         return {
             "member_form": member_form if can_manage else None,
             "enterprise": enterprise,
-            "memberships": enterprise.memberships.filter(member__in=Member.objects.visible_to(request.user))
-            .select_related("member")
-            .order_by("member__full_name"),
+            "memberships": selectors.enterprise_memberships(user=request.user, enterprise=enterprise),
             "member_total": enterprise.memberships.count(),
             "sales": list(enterprise.sales.all()[:24]),
             "form": form or SaleForm(),
@@ -511,10 +520,8 @@ class EnterpriseDetailView(StaffView):
             raise PermissionDenied
         form = SaleForm(request.POST)
         if form.is_valid():
-            form.instance.enterprise = enterprise
             try:
-                with transaction.atomic():
-                    services.sale_record(sale=form.instance)
+                services.sale_record(actor=request.user, enterprise=enterprise, data=form.cleaned_data)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -530,6 +537,7 @@ class EnterpriseDetailView(StaffView):
         if form.is_valid():
             try:
                 services.enterprise_add_member(
+                    actor=request.user,
                     enterprise=enterprise,
                     member=form.cleaned_data["member"],
                     role=form.cleaned_data["role"],
@@ -546,7 +554,7 @@ class EnterpriseDetailView(StaffView):
 # --- dashboard --------------------------------------------------------------------------------------------
 
 
-class DashboardView(StaffView, TemplateView):
+class DashboardView(PermissionMixin, TemplateView):
     permission_required = "programs.view_program_dashboard"
     template_name = "programs/dashboard.html"
 
@@ -554,15 +562,14 @@ class DashboardView(StaffView, TemplateView):
         context = super().get_context_data(**kwargs)
         programs = list(Program.objects.order_by("name"))
         program = cohort = None
-        program_id = self.request.GET.get("program", "")
-        if program_id.isdigit():
-            program = next((p for p in programs if p.pk == int(program_id)), None)
+        program_id, cohort_id = DashboardFilter(self.request.GET, queryset=Enrollment.objects.none()).ids()
+        if program_id is not None:
+            program = next((p for p in programs if p.pk == program_id), None)
             if program is None:
                 raise Http404
-        cohort_id = self.request.GET.get("angkatan", "")
         cohorts = list(program.cohorts.order_by("number")) if program else []
-        if program and cohort_id.isdigit():
-            cohort = next((c for c in cohorts if c.pk == int(cohort_id)), None)
+        if program and cohort_id is not None:
+            cohort = next((c for c in cohorts if c.pk == cohort_id), None)
             if cohort is None:
                 raise Http404
         data = selectors.dashboard(user=self.request.user, program=program, cohort=cohort)

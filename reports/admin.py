@@ -1,21 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from reports import services
 from reports.models import DashboardAggregate, ReportFile, ReportRun, RunStatus
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by the report tasks: admins read them; changes go through services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReportFileInline(admin.TabularInline):
@@ -60,8 +49,12 @@ class ReportRunAdmin(ReadOnlyAdmin):
     def retry_runs(self, request, queryset):
         retried = 0
         for run in queryset.filter(status=RunStatus.FAILED):
-            services.report_retry(user=request.user, run=run)
-            retried += 1
+            try:
+                services.report_retry(actor=request.user, run=run)
+            except ValidationError as exc:
+                self.message_user(request, f"{run}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                retried += 1
         self.message_user(request, _("%(n)d laporan dimasukkan kembali ke antrean.") % {"n": retried}, messages.SUCCESS)
 
     def has_retry_permission(self, request):

@@ -9,13 +9,20 @@ def can_use_dashboard(user) -> bool:
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Laporan")
+
     # Staf Kecamatan requests reports and reads the dashboard; Staf Kelurahan requests and reads reports of its own
     # kelurahan; Pimpinan reads every report and the dashboard (aggregates only); Petugas Lembaga has no access.
-    role_permissions = {
-        "staf_kecamatan": ["view_reportrun", "add_reportrun", "view_dashboard", "view_dashboardaggregate"],
-        "staf_kelurahan": ["view_reportrun", "add_reportrun"],
-        "pimpinan": ["view_reportrun", "view_dashboard", "view_dashboardaggregate"],
-    }
+    @property
+    def role_permissions(self) -> dict:
+        # A property: accounts reads it once the registry is ready, so the Role enum can be imported (an app
+        # module may not import models at import time).
+        from accounts.models import Role
+
+        return {
+            Role.STAF_KECAMATAN: ["view_reportrun", "add_reportrun", "view_dashboard", "view_dashboardaggregate"],
+            Role.STAF_KELURAHAN: ["view_reportrun", "add_reportrun"],
+            Role.PIMPINAN: ["view_reportrun", "view_dashboard", "view_dashboardaggregate"],
+        }
 
     def ready(self):
         from core import navigation

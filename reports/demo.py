@@ -20,7 +20,7 @@ def seed(*, log) -> None:
         log(f"Laporan bulanan {month:%m-%Y}: sudah ada")
     else:
         run = services.report_request(
-            user=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
+            actor=None, report_type=ReportType.BULANAN, month=month, kelurahan=None, enqueue=False
         )
         services.report_generate(run_id=run.pk)
         run.refresh_from_db()

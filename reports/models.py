@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core.access import is_signed_in
 from core.models import Kelurahan
 from core.scoping import ScopedQuerySet
 
@@ -31,7 +32,7 @@ class ReportRunQuerySet(ScopedQuerySet):
     kelurahan_lookup = "kelurahan"
 
     def visible_to(self, user):
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         if not user.has_perm("reports.view_reportrun"):
             return self.none()

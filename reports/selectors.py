@@ -44,8 +44,6 @@ def dashboard_months() -> list[datetime.date]:
     )
 
 
-def dashboard_aggregate(*, month: datetime.date | None, kelurahan_id: int | None) -> DashboardAggregate | None:
-    queryset = DashboardAggregate.objects.filter(key=dashboard.KEY, kelurahan_id=kelurahan_id)
-    if month is not None:
-        queryset = queryset.filter(month=month)
-    return queryset.order_by("-month").first()
+def dashboard_aggregates():
+    """The dashboard's figure sets; `reports.filters.DashboardFilter` picks the month and kelurahan."""
+    return DashboardAggregate.objects.filter(key=dashboard.KEY)

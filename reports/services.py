@@ -33,12 +33,13 @@ def _enqueue_generate(run_id: int) -> None:
     transaction.on_commit(lambda: generate_report_task.delay(run_id))
 
 
-def _check_scope(*, user, kelurahan: Kelurahan | None) -> None:
-    if user is None:
+def _check_scope(*, actor, kelurahan: Kelurahan | None) -> None:
+    """`actor=None` is the system (the monthly and weekly schedule): it may request every scope."""
+    if actor is None:
         return
-    if not user.has_perm("reports.add_reportrun"):
+    if not actor.has_perm("reports.add_reportrun"):
         raise PermissionDenied
-    scope = user.kelurahan_scope()
+    scope = actor.kelurahan_scope()
     if scope is None:
         return
     if kelurahan is None or kelurahan.pk not in scope:
@@ -47,11 +48,11 @@ def _check_scope(*, user, kelurahan: Kelurahan | None) -> None:
 
 @transaction.atomic
 def report_request(
-    *, user, report_type: str, month: datetime.date, kelurahan: Kelurahan | None, enqueue: bool = True
+    *, actor, report_type: str, month: datetime.date, kelurahan: Kelurahan | None, enqueue: bool = True
 ) -> ReportRun:
     """Queues a report for one type, month and scope. The same request again reuses the one row: a finished run
     is replaced by a fresh run, a queued or running one is left alone (no second task)."""
-    _check_scope(user=user, kelurahan=kelurahan)
+    _check_scope(actor=actor, kelurahan=kelurahan)
     if report_type not in ReportType.values:
         raise ValidationError(_("Jenis laporan tidak dikenal."), code="report_type")
     start = month_start(month)
@@ -62,7 +63,7 @@ def report_request(
         period_start=start,
         period_end=month_end(start),
         kelurahan=kelurahan,
-        defaults={"requested_by": user, "requested_at": timezone.now()},
+        defaults={"requested_by": actor, "requested_at": timezone.now()},
     )
     if not created:
         if run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
@@ -70,7 +71,7 @@ def report_request(
         run.status = RunStatus.QUEUED
         run.progress = 0
         run.error = ""
-        run.requested_by = user
+        run.requested_by = actor
         run.requested_at = timezone.now()
         run.started_at = run.finished_at = None
         run.full_clean()
@@ -82,17 +83,17 @@ def report_request(
     return run
 
 
-def report_retry(*, user, run: ReportRun) -> ReportRun:
+def report_retry(*, actor, run: ReportRun) -> ReportRun:
     if run.status != RunStatus.FAILED:
         raise ValidationError(_("Hanya laporan yang gagal yang dapat diulang."), code="not_failed")
-    return report_request(user=user, report_type=run.report_type, month=run.period_start, kelurahan=run.kelurahan)
+    return report_request(actor=actor, report_type=run.report_type, month=run.period_start, kelurahan=run.kelurahan)
 
 
 def scheduled_reports_request(*, report_type: str, month: datetime.date) -> list[int]:
     """The periodic runs: one for the whole kecamatan and one per kelurahan (so each Staf Kelurahan has its own)."""
-    runs = [report_request(user=None, report_type=report_type, month=month, kelurahan=None)]
+    runs = [report_request(actor=None, report_type=report_type, month=month, kelurahan=None)]
     runs += [
-        report_request(user=None, report_type=report_type, month=month, kelurahan=kel)
+        report_request(actor=None, report_type=report_type, month=month, kelurahan=kel)
         for kel in Kelurahan.objects.order_by("kemendagri_code")
     ]
     return [run.pk for run in runs]
@@ -234,8 +235,8 @@ def dashboard_refresh(*, month: datetime.date | None = None) -> int:
         return dashboard_store(figures=figures, month=start)
 
 
-def dashboard_refresh_request(*, user) -> None:
-    if not (user.has_perm("reports.view_dashboard") and user.has_perm("reports.add_reportrun")):
+def dashboard_refresh_request(*, actor) -> None:
+    if not (actor.has_perm("reports.view_dashboard") and actor.has_perm("reports.add_reportrun")):
         raise PermissionDenied
     from reports.tasks import refresh_dashboard_task
 

@@ -1,10 +1,7 @@
 """Report and dashboard pages: thin views over selectors and services."""
 
-import datetime
-
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -14,17 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.models import Role
+from core.access import PermissionMixin
 from core.audit import audit_event
 from core.forms import add_service_error
 from core.models import AuditAction, Kelurahan
 from reports import dashboard, selectors, services
+from reports.filters import DashboardFilter
 from reports.forms import ReportRequestForm
 from reports.models import RunStatus
 from reports.tables import build_tables, unavailable_sections
-
-
-class ReportAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    permission_required = "reports.view_reportrun"
 
 
 def _request_form(user, data=None) -> ReportRequestForm:
@@ -33,7 +28,8 @@ def _request_form(user, data=None) -> ReportRequestForm:
 
 
 @method_decorator(never_cache, name="dispatch")
-class ReportRunListView(ReportAccessMixin, ListView):
+class ReportRunListView(PermissionMixin, ListView):
+    permission_required = "reports.view_reportrun"
     template_name = "reports/reportrun_list.html"
     context_object_name = "runs"
     paginate_by = 25
@@ -48,7 +44,7 @@ class ReportRunListView(ReportAccessMixin, ListView):
         return context
 
 
-class ReportRunCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class ReportRunCreateView(PermissionMixin, View):
     permission_required = "reports.add_reportrun"
 
     def post(self, request):
@@ -56,7 +52,7 @@ class ReportRunCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
         if form.is_valid():
             try:
                 run = services.report_request(
-                    user=request.user,
+                    actor=request.user,
                     report_type=form.cleaned_data["report_type"],
                     month=form.cleaned_data["month"],
                     kelurahan=form.cleaned_data["kelurahan"],
@@ -73,7 +69,8 @@ class ReportRunCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ReportRunDetailView(ReportAccessMixin, DetailView):
+class ReportRunDetailView(PermissionMixin, DetailView):
+    permission_required = "reports.view_reportrun"
     context_object_name = "run"
 
     def get_template_names(self):
@@ -101,13 +98,13 @@ class ReportRunDetailView(ReportAccessMixin, DetailView):
         return context
 
 
-class ReportRunRetryView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class ReportRunRetryView(PermissionMixin, View):
     permission_required = "reports.add_reportrun"
 
     def post(self, request, pk):
         run = selectors.report_get_for_user(user=request.user, pk=pk)
         try:
-            services.report_retry(user=request.user, run=run)
+            services.report_retry(actor=request.user, run=run)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -115,7 +112,9 @@ class ReportRunRetryView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect("reports:reportrun_detail", pk=run.pk)
 
 
-class ReportFileDownloadView(ReportAccessMixin, View):
+class ReportFileDownloadView(PermissionMixin, View):
+    permission_required = "reports.view_reportrun"
+
     def get(self, request, pk):
         report_file = selectors.report_file_get_for_user(user=request.user, pk=pk)
         try:
@@ -141,7 +140,7 @@ def dashboard_kelurahan_for(user):
 
 
 @method_decorator(never_cache, name="dispatch")
-class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class DashboardView(PermissionMixin, TemplateView):
     permission_required = "reports.view_dashboard"
     template_name = "reports/dashboard.html"
 
@@ -150,13 +149,15 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         kelurahan_list, allow_total = dashboard_kelurahan_for(self.request.user)
         kelurahan_list = list(kelurahan_list)
         months = selectors.dashboard_months()
-        month = _parse_month(self.request.GET.get("bulan"), months)
-        kelurahan = _parse_kelurahan(self.request.GET.get("kelurahan"), kelurahan_list)
-        if kelurahan is None and not allow_total and kelurahan_list:
-            kelurahan = kelurahan_list[0]
-        aggregate = None
-        if kelurahan is not None or allow_total:
-            aggregate = selectors.dashboard_aggregate(month=month, kelurahan_id=kelurahan.pk if kelurahan else None)
+        choice = DashboardFilter(
+            self.request.GET,
+            queryset=selectors.dashboard_aggregates(),
+            kelurahan_list=kelurahan_list,
+            allow_total=allow_total,
+            latest_month=months[0] if months else None,
+        )
+        aggregate = choice.qs.first()
+        month, kelurahan = choice.month, choice.kelurahan
         value = aggregate.value if aggregate else {}
         context.update(
             kelurahan_list=kelurahan_list,
@@ -172,28 +173,11 @@ class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return context
 
 
-def _parse_month(raw: str | None, months: list[datetime.date]) -> datetime.date | None:
-    if not raw:
-        return months[0] if months else None
-    try:
-        return datetime.date.fromisoformat(raw).replace(day=1)
-    except ValueError:
-        return months[0] if months else None
+class DashboardRefreshView(PermissionMixin, View):
+    """Signed-in users only; the service checks the permissions (PermissionDenied: 403)."""
 
-
-def _parse_kelurahan(raw: str | None, kelurahan_list: list[Kelurahan]) -> Kelurahan | None:
-    for kel in kelurahan_list:
-        if raw == str(kel.pk):
-            return kel
-    return None
-
-
-class DashboardRefreshView(LoginRequiredMixin, View):
     def post(self, request):
-        try:
-            services.dashboard_refresh_request(user=request.user)
-        except PermissionDenied:
-            raise
+        services.dashboard_refresh_request(actor=request.user)
         messages.success(
             request, _("Perhitungan ulang dasbor dimasukkan ke antrean; angka baru tampil setelah selesai.")
         )

@@ -4,12 +4,14 @@ Every function raises `ValidationError` with a `code` and an Indonesian message 
 rows come from the pghistory triggers; `_audited` adds the acting user and the operation to their context.
 
 Split by sub-domain (docs/conventions.md): `households`, `members`, `heads` (one Kepala Keluarga per
-household, and its data-quality flags), `consents`, `duplicates` (detection and decisions), `access_events`, `importing/` (the bulk import), `merging` (other apps' merge handlers),
+household, and its data-quality flags), `consents`, `duplicates` (detection and decisions), `cards` (card codes,
+reissuing a lost card), `access_events`, `importing/` (the bulk import), `merging` (other apps' merge handlers),
 `retention`; `common` holds what they share. The public names are re-exported here, so that
 `from beneficiaries import services; services.household_register(...)` is the way callers use them.
 """
 
 from beneficiaries.services.access_events import access_event_record
+from beneficiaries.services.cards import card_codes_new, household_card_reissue
 from beneficiaries.services.common import (
     HOUSEHOLD_EDITABLE,
     MEMBER_EDITABLE,
@@ -38,11 +40,13 @@ __all__ = [
     "SENSITIVE_FIELDS",
     "WARNING_CODE",
     "access_event_record",
+    "card_codes_new",
     "consent_record",
     "consent_withdraw",
     "duplicate_transition",
     "duplicates_detect",
     "duplicates_scan_request",
+    "household_card_reissue",
     "household_deactivate",
     "household_flag_transition",
     "household_flags_detect",

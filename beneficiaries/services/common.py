@@ -1,5 +1,6 @@
-"""What every registry write shares: the editable fields, the permission and scope checks, the history context,
-NIK/KK collisions, the NIK cross-check warnings and the save that turns a unique-constraint race into a message.
+"""What every registry write shares: the editable fields (defined once, in `beneficiaries.fields`), the
+permission and scope checks, the history context, NIK/KK collisions, the NIK cross-check warnings and the save
+that turns a unique-constraint race into a message.
 """
 
 from __future__ import annotations
@@ -12,54 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from beneficiaries import choices
+from beneficiaries.fields import HOUSEHOLD_EDITABLE, MEMBER_EDITABLE, SENSITIVE_FIELDS  # noqa: F401 - read from here
 from beneficiaries.models import Household, Member
 from beneficiaries.validators import mask_number, nik_crosscheck, normalise_number
 from core import history
 
-HOUSEHOLD_EDITABLE = [
-    "kk_number",
-    "rt",
-    "address",
-    "house_number",
-    "latitude",
-    "longitude",
-    "families_in_house",
-    "home_ownership",
-    "land_proof",
-    "floor_area_m2",
-    "floor_material",
-    "wall_material",
-    "roof_material",
-    "drinking_water",
-    "lighting",
-    "installed_power",
-    "cooking_fuel",
-    "toilet_facility",
-    "toilet_type",
-    "faeces_disposal",
-    "desil",
-    "is_in_dtks",
-    "is_in_dtsen",
-    "welfare_source",
-    "welfare_as_of",
-]
-MEMBER_EDITABLE = [
-    "nik",
-    "nik_missing_reason",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "relationship",
-    "marital_status",
-    "religion",
-    "education",
-    "school_participation",
-    "occupation",
-    "disability",
-    "chronic_illness",
-]
-SENSITIVE_FIELDS = ("disability", "chronic_illness")
 WARNING_CODE = "nik_warning_unconfirmed"
 
 

@@ -1,7 +1,16 @@
 from django import template
 from django.template.loader import render_to_string
 
+from core.panels import panels_for
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, model_label: str, obj):
+    """The panels registered for `model_label`, for a page that is not handed them by its view:
+    `{% page_panels "beneficiaries.HouseholdList" filter as actions %}` then `{% render_panel item %}` each."""
+    return panels_for(model_label=model_label, viewer=context.get("user"), obj=obj)
 
 
 @register.simple_tag(takes_context=True)

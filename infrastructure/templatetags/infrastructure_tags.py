@@ -2,16 +2,18 @@ from decimal import Decimal
 
 from django import template
 
+from infrastructure.models import ProjectStatus
+
 register = template.Library()
 
 STATUS_CLASSES = {
-    "usulan": "text-bg-secondary",
-    "direncanakan": "text-bg-info",
-    "tender": "text-bg-primary",
-    "konstruksi": "text-bg-warning",
-    "selesai": "text-bg-success",
-    "diserahterimakan": "text-bg-dark",
-    "dihentikan": "text-bg-danger",
+    ProjectStatus.USULAN: "text-bg-secondary",
+    ProjectStatus.DIRENCANAKAN: "text-bg-info",
+    ProjectStatus.TENDER: "text-bg-primary",
+    ProjectStatus.KONSTRUKSI: "text-bg-warning",
+    ProjectStatus.SELESAI: "text-bg-success",
+    ProjectStatus.DISERAHTERIMAKAN: "text-bg-dark",
+    ProjectStatus.DIHENTIKAN: "text-bg-danger",
 }
 
 

@@ -67,3 +67,18 @@ def test_wrong_codes_are_throttled(user_admin):
     client.post(reverse("accounts:otp_verify"), {"token": "000001"})
     # Right after a failure even the right code is refused: guessing 10^6 codes is impractical.
     assert client.post(reverse("accounts:otp_verify"), {"token": code(device)}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_verify_page_never_redirects_to_another_site(user_admin, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = TOTPDevice.objects.create(user=user_admin, name="HP", confirmed=True)
+    client = signed_in(user_admin)
+    url = reverse("accounts:otp_verify")
+    response = client.post(f"{url}?next=https://penipu.example/masuk", {"token": code(device)})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # the same code may not be used twice otherwise
+    client = signed_in(user_admin)
+    response = client.post(f"{url}?next=/registri/", {"token": code(device)})
+    assert response["Location"] == "/registri/"

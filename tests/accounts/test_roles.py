@@ -22,7 +22,7 @@ def test_role_decides_group_and_staff_status(keramasan):
     assert not user.is_staff
     user.role = Role.ADMIN
     user.save()
-    services.user_apply_role(user=user)
+    services.user_apply_role(actor=None, user=user)
     assert list(user.groups.values_list("name", flat=True)) == ["Admin"]
     assert user.is_staff
 
@@ -30,7 +30,7 @@ def test_role_decides_group_and_staff_status(keramasan):
 @pytest.mark.django_db
 def test_staf_kelurahan_needs_a_kelurahan():
     with pytest.raises(ValidationError) as error:
-        services.user_create(username="tanpa.kel", password=None, role=Role.STAF_KELURAHAN)
+        services.user_create(actor=None, username="tanpa.kel", password=None, role=Role.STAF_KELURAHAN)
     assert "kelurahan" in str(error.value)
 
 
@@ -89,5 +89,17 @@ def test_visible_to_anonymous_and_inactive_see_nothing(keramasan, user_kecamatan
 )
 def test_password_policy(password, reason):
     with pytest.raises(ValidationError) as error:
-        services.user_create(username="rudi.hartono.kel", password=password, role=Role.STAF_KECAMATAN)
+        services.user_create(actor=None, username="rudi.hartono.kel", password=password, role=Role.STAF_KECAMATAN)
     assert reason in " ".join(error.value.messages)
+
+
+@pytest.mark.django_db
+def test_only_an_admin_creates_accounts(user_kecamatan, user_admin):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.user_create(actor=user_kecamatan, username="baru.satu", password=None, role=Role.PIMPINAN)
+    user = services.user_create(actor=user_admin, username="baru.dua", password=None, role=Role.PIMPINAN)
+    assert list(user.groups.values_list("name", flat=True)) == ["Pimpinan"]
+    with pytest.raises(PermissionDenied):
+        services.user_apply_role(actor=user_kecamatan, user=user)

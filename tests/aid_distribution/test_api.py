@@ -1,5 +1,6 @@
 """Delivery API: status codes, idempotency (R2), batches sent twice or cut off halfway (R3), scoping."""
 
+import datetime
 import uuid
 
 import pytest
@@ -73,6 +74,9 @@ def test_single_delivery_created_replayed_and_conflicts(worker_a, round_a):
     assert second.status_code == 409
     assert second.json()["code"] == "already_delivered"
     assert second.json()["delivered_by"] == worker_a.get_full_name()  # a name people recognise, not a login
+    delivered_at = Delivery.objects.get().delivered_at
+    assert datetime.datetime.fromisoformat(second.json()["delivered_at"]) == delivered_at
+    assert isinstance(second.json()["detail"], str) and "fields" not in second.json()
     assert Delivery.objects.get().notes == ""
 
 
@@ -80,10 +84,11 @@ def test_single_delivery_field_errors_are_400(worker_a, round_a):
     api = api_for(worker_a)
     response = api.post("/api/v1/aid/deliveries/", {"entitlement": "x"}, format="json")
     assert response.status_code == 400
-    assert {"client_uuid", "entitlement", "delivered_at"} <= set(response.json())
+    assert response.json()["code"] == "invalid" and isinstance(response.json()["detail"], str)
+    assert {"client_uuid", "entitlement", "delivered_at"} <= set(response.json()["fields"])
     missing_recipient = payload(round_a.entitlements.first(), proxy_name="")
     response = api.post("/api/v1/aid/deliveries/", missing_recipient, format="json")
-    assert response.status_code == 400 and "recipient_member" in response.json()
+    assert response.status_code == 400 and "recipient_member" in response.json()["fields"]
 
 
 def test_other_institution_gets_404(worker_b, round_a):
@@ -125,7 +130,10 @@ def test_batch_per_item_status_and_resend(worker_a, institution_a):
         "rejected",
     ]
     assert first["results"][4]["code"] == "invalid"
+    assert set(first["results"][4]["fields"]) == {"client_uuid", "delivered_at"}
     assert first["results"][5]["code"] == "already_delivered"
+    assert first["results"][5]["delivered_by"] == worker_a.get_full_name()
+    assert all(isinstance(r["detail"], str) for r in first["results"][4:])
     again = api.post("/api/v1/aid/deliveries/batch/", {"items": items}, format="json").json()
     assert [r["status"] for r in again["results"]][:4] == ["duplicate"] * 4
     assert [r["id"] for r in again["results"][:4]] == [r["id"] for r in first["results"][:4]]
@@ -254,3 +262,43 @@ def test_entitlements_carry_card_token_and_who_delivered(round_a, worker_a):
     assert rows[entitlement.pk]["card_token"] == entitlement.household.card_token
     assert rows[entitlement.pk]["delivered_by"] == worker_a.get_full_name()
     assert all(r["delivered_by"] is None for pk, r in rows.items() if pk != entitlement.pk)
+
+
+def _without_item_keys(result: dict) -> dict:
+    return {key: value for key, value in result.items() if key not in ("index", "client_uuid", "status")}
+
+
+def test_batch_item_errors_are_the_bodies_of_the_single_endpoint(worker_a, round_a, user_kecamatan):
+    """One builder (core.api.error_body): a refused item carries what the single endpoint answers for it."""
+    entitlement = round_a.entitlements.first()
+    api = api_for(worker_a)
+    assert api.post("/api/v1/aid/deliveries/", payload(entitlement), format="json").status_code == 201
+    cases = [
+        (api, payload(entitlement), 409),  # already delivered
+        (api, payload(round_a.entitlements.last(), proxy_name=""), 400),  # no recipient
+        (api_for(user_kecamatan), payload(round_a.entitlements.last()), 403),  # sees the round, is no worker
+    ]
+    for client, item, status in cases:
+        single = client.post("/api/v1/aid/deliveries/", item, format="json")
+        assert single.status_code == status, single.content
+        (result,) = client.post("/api/v1/aid/deliveries/batch/", {"items": [item]}, format="json").json()["results"]
+        assert result["status"] == "rejected"
+        assert _without_item_keys(result) == single.json(), status
+    assert _without_item_keys(result)["code"] == "permission_denied"
+
+
+def test_batch_item_of_an_unknown_entitlement_is_not_found_in_the_one_shape(worker_a, round_a):
+    item = {**payload(round_a.entitlements.first()), "entitlement": 999_999}
+    (result,) = (
+        api_for(worker_a).post("/api/v1/aid/deliveries/batch/", {"items": [item]}, format="json").json()["results"]
+    )
+    assert _without_item_keys(result) == {"code": "not_found", "detail": "Hak penerima tidak ditemukan."}
+
+
+def test_schema_answers_errors_with_the_one_error_serializer(user_admin, client_for):
+    schema = client_for(user_admin).get("/api/schema/?format=json").json()
+    post = schema["paths"]["/api/v1/aid/deliveries/"]["post"]["responses"]
+    refs = {code: post[code]["content"]["application/json"]["schema"]["$ref"] for code in ("400", "403", "404", "409")}
+    assert refs["400"] == refs["403"] == refs["404"] == "#/components/schemas/Error"
+    conflict = schema["components"]["schemas"][refs["409"].rsplit("/", 1)[1]]
+    assert {"code", "detail", "delivered_by", "delivered_at"} <= set(conflict["properties"])

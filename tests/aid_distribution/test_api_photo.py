@@ -28,7 +28,7 @@ def jpeg(name="foto.jpg", color=(200, 120, 40)) -> SimpleUploadedFile:
 
 
 def token_client(user) -> APIClient:
-    _token, key = device_token_issue(user=user, name="HP uji")
+    _token, key = device_token_issue(actor=user, name="HP uji")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
@@ -36,7 +36,7 @@ def token_client(user) -> APIClient:
 
 def record(worker, round_) -> Delivery:
     result = services.delivery_record(
-        user=worker,
+        actor=worker,
         entitlement=round_.entitlements.first(),
         client_uuid=uuid.uuid4(),
         proxy_name="Bu Rina",
@@ -83,7 +83,8 @@ def test_text_file_named_jpg_is_refused(worker_a, round_a):
     fake = SimpleUploadedFile("foto.jpg", b"bukan gambar, hanya teks", content_type="image/jpeg")
     response = token_client(worker_a).post(photo_url(delivery.client_uuid), {"photo": fake}, format="multipart")
     assert response.status_code == 400
-    assert response.json()["photo"] == ["Berkas bukan gambar."]
+    assert response.json()["fields"]["photo"] == ["Berkas bukan gambar."]
+    assert response.json()["detail"] == "Berkas bukan gambar."
     delivery.refresh_from_db()
     assert not delivery.photo
 
@@ -93,7 +94,7 @@ def test_oversized_image_is_refused(worker_a, round_a, monkeypatch):
     delivery = record(worker_a, round_a)
     response = token_client(worker_a).post(photo_url(delivery.client_uuid), {"photo": jpeg()}, format="multipart")
     assert response.status_code == 400
-    assert response.json()["photo"] == ["Foto terlalu besar (maksimal 5 MB)."]
+    assert response.json()["fields"]["photo"] == ["Foto terlalu besar (maksimal 5 MB)."]
     delivery.refresh_from_db()
     assert not delivery.photo
 
@@ -102,7 +103,7 @@ def test_missing_photo_field_is_400(worker_a, round_a):
     delivery = record(worker_a, round_a)
     response = token_client(worker_a).post(photo_url(delivery.client_uuid), {}, format="multipart")
     assert response.status_code == 400
-    assert "photo" in response.json()
+    assert "photo" in response.json()["fields"]
 
 
 def test_without_token_is_401(worker_a, round_a):
@@ -120,7 +121,7 @@ def test_concurrent_uploads_store_one_photo(worker_a, round_a):
     def upload(color):
         try:
             barrier.wait(timeout=10)
-            result = services.delivery_attach_photo(user=worker_a, delivery=delivery, photo=jpeg(color=color))
+            result = services.delivery_attach_photo(actor=worker_a, delivery=delivery, photo=jpeg(color=color))
             results.append(result.created)
         finally:
             connection.close()

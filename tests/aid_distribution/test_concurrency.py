@@ -53,7 +53,7 @@ def test_twenty_concurrent_deliveries_make_exactly_one(setup):
     def deliver(i):
         fresh = Entitlement.objects.select_related("round").get(pk=entitlement.pk)
         return services.delivery_record(
-            user=workers[i],
+            actor=workers[i],
             entitlement=fresh,
             client_uuid=uuid.uuid4(),
             delivered_at=when,
@@ -82,7 +82,7 @@ def test_twenty_concurrent_replays_of_one_uuid(setup):
     def replay(i):
         fresh = Entitlement.objects.select_related("round").get(pk=entitlement.pk)
         return services.delivery_record(
-            user=worker,
+            actor=worker,
             entitlement=fresh,
             client_uuid=device_id,
             delivered_at=when,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from aid_distribution.models import Delivery, DistributionRound, RoundStatus, SupportCase, SupportCaseStatus
-from aid_distribution.retention import delivery_photos_delete_expired, support_cases_anonymise_expired
+from aid_distribution.services.retention import delivery_photos_delete_expired, support_cases_anonymise_expired
 from core import history, retention
 from core.retention import ANONYMISED
 from tests.factories.aid_distribution import (

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def _deliver(user, entitlement, **overrides):
     kwargs = {
-        "user": user,
+        "actor": user,
         "entitlement": entitlement,
         "client_uuid": uuid.uuid4(),
         "delivered_at": timezone.now().replace(microsecond=0),
@@ -43,7 +43,7 @@ def _deliver(user, entitlement, **overrides):
 
 def test_round_lifecycle_draft_to_closed(institution_a, worker_a, user_kecamatan):
     round_ = services.round_create(
-        user=worker_a,
+        actor=worker_a,
         institution=institution_a,
         name="Sembako Agustus",
         period=datetime.date(2026, 8, 17),
@@ -51,14 +51,14 @@ def test_round_lifecycle_draft_to_closed(institution_a, worker_a, user_kecamatan
     )
     assert round_.period == datetime.date(2026, 8, 1)
     household = HouseholdFactory()
-    assert services.entitlements_add(user=worker_a, round_=round_, household_ids=[household.pk]) == 1
-    assert services.entitlements_add(user=worker_a, round_=round_, household_ids=[household.pk]) == 0
-    services.round_transition(user=worker_a, round_=round_, action="submit")
-    services.round_transition(user=user_kecamatan, round_=round_, action="approve")
+    assert services.entitlements_add(actor=worker_a, round_=round_, household_ids=[household.pk]) == 1
+    assert services.entitlements_add(actor=worker_a, round_=round_, household_ids=[household.pk]) == 0
+    services.round_transition(actor=worker_a, round_=round_, action="submit")
+    services.round_transition(actor=user_kecamatan, round_=round_, action="approve")
     round_.refresh_from_db()
     assert (round_.status, round_.approved_by) == (RoundStatus.APPROVED, user_kecamatan)
-    services.round_transition(user=worker_a, round_=round_, action="start")
-    services.round_transition(user=worker_a, round_=round_, action="close")
+    services.round_transition(actor=worker_a, round_=round_, action="start")
+    services.round_transition(actor=worker_a, round_=round_, action="close")
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED and round_.closed_at is not None
 
@@ -66,10 +66,10 @@ def test_round_lifecycle_draft_to_closed(institution_a, worker_a, user_kecamatan
 def test_round_institution_cannot_approve_its_own_round(institution_a, worker_a):
     round_ = DistributionRoundFactory(institution=institution_a, status=RoundStatus.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        services.round_transition(user=worker_a, round_=round_, action="approve")
+        services.round_transition(actor=worker_a, round_=round_, action="approve")
     round_.refresh_from_db()
     assert round_.status == RoundStatus.SUBMITTED
-    assert "approve" not in services.allowed_actions(worker_a, round_)
+    assert "approve" not in services.allowed_actions(actor=worker_a, round_=round_)
 
 
 def test_round_kecamatan_member_of_institution_cannot_approve(institution_a, user_kecamatan):
@@ -78,33 +78,37 @@ def test_round_kecamatan_member_of_institution_cannot_approve(institution_a, use
 
     InstitutionMembership.objects.create(user=user_kecamatan, institution=institution_a)
     with pytest.raises(PermissionDenied):
-        services.round_transition(user=user_kecamatan, round_=round_, action="approve")
+        services.round_transition(actor=user_kecamatan, round_=round_, action="approve")
 
 
 def test_round_cannot_skip_states(institution_a, worker_a, user_kecamatan):
     round_ = DistributionRoundFactory(institution=institution_a, status=RoundStatus.DRAFT)
     entitled_household(round_)
     with pytest.raises(ValidationError) as err:
-        services.round_transition(user=user_kecamatan, round_=round_, action="approve")
+        services.round_transition(actor=user_kecamatan, round_=round_, action="approve")
     assert err.value.code == "bad_status"
     with pytest.raises(ValidationError):
-        services.round_transition(user=worker_a, round_=round_, action="close")
+        services.round_transition(actor=worker_a, round_=round_, action="close")
 
 
 def test_round_submit_needs_entitlements(institution_a, worker_a):
     round_ = DistributionRoundFactory(institution=institution_a)
     with pytest.raises(ValidationError) as err:
-        services.round_transition(user=worker_a, round_=round_, action="submit")
+        services.round_transition(actor=worker_a, round_=round_, action="submit")
     assert err.value.code == "no_entitlements"
 
 
 def test_round_other_institution_cannot_manage(institution_a, worker_b):
     round_ = DistributionRoundFactory(institution=institution_a)
     with pytest.raises(PermissionDenied):
-        services.entitlements_add(user=worker_b, round_=round_, household_ids=[HouseholdFactory().pk])
+        services.entitlements_add(actor=worker_b, round_=round_, household_ids=[HouseholdFactory().pk])
     with pytest.raises(PermissionDenied):
         services.round_create(
-            user=worker_b, institution=institution_a, name="x", period=datetime.date(2026, 1, 1), package=round_.package
+            actor=worker_b,
+            institution=institution_a,
+            name="x",
+            period=datetime.date(2026, 1, 1),
+            package=round_.package,
         )
 
 
@@ -112,10 +116,10 @@ def test_entitlements_locked_after_approval(institution_a, worker_a):
     round_ = DistributionRoundFactory(institution=institution_a, status=RoundStatus.APPROVED)
     entitlement = entitled_household(round_)
     with pytest.raises(ValidationError) as err:
-        services.entitlements_add(user=worker_a, round_=round_, household_ids=[HouseholdFactory().pk])
+        services.entitlements_add(actor=worker_a, round_=round_, household_ids=[HouseholdFactory().pk])
     assert err.value.code == "round_locked"
     with pytest.raises(ValidationError):
-        services.entitlement_remove(user=worker_a, entitlement=entitlement)
+        services.entitlement_remove(actor=worker_a, entitlement=entitlement)
     assert Entitlement.objects.filter(round=round_).count() == 1
 
 
@@ -123,7 +127,7 @@ def test_entitlements_only_in_served_kelurahan(institution_a, worker_a, keramasa
     institution_a.kelurahan_served.set([keramasan])
     round_ = DistributionRoundFactory(institution=institution_a)
     inside, outside = HouseholdFactory(kelurahan=keramasan), HouseholdFactory(kelurahan=kemang_agung)
-    assert services.entitlements_add(user=worker_a, round_=round_, household_ids=[inside.pk, outside.pk]) == 1
+    assert services.entitlements_add(actor=worker_a, round_=round_, household_ids=[inside.pk, outside.pk]) == 1
 
 
 def test_round_changes_are_audited(institution_a, worker_a, user_kecamatan):
@@ -131,7 +135,7 @@ def test_round_changes_are_audited(institution_a, worker_a, user_kecamatan):
 
     round_ = DistributionRoundFactory(institution=institution_a, status=RoundStatus.SUBMITTED)
     with history.acting_as(user_kecamatan):
-        services.round_transition(user=user_kecamatan, round_=round_, action="approve")
+        services.round_transition(actor=user_kecamatan, round_=round_, action="approve")
     events = list(history.events_for(round_))
     assert any(e.pgh_data["status"] == "approved" for e in events)
 
@@ -245,13 +249,13 @@ def test_delivery_needs_a_recipient(round_a, worker_a):
 def test_undelivered_visit_then_delivery(round_a, worker_a):
     entitlement = round_a.entitlements.first()
     visit = services.undelivered_record(
-        user=worker_a, entitlement=entitlement, client_uuid=uuid.uuid4(), reason=UndeliveredReason.NOT_HOME
+        actor=worker_a, entitlement=entitlement, client_uuid=uuid.uuid4(), reason=UndeliveredReason.NOT_HOME
     )
     assert visit.created
     _deliver(worker_a, entitlement)
     with pytest.raises(services.DeliveryConflict) as err:
         services.undelivered_record(
-            user=worker_a, entitlement=entitlement, client_uuid=uuid.uuid4(), reason=UndeliveredReason.MOVED
+            actor=worker_a, entitlement=entitlement, client_uuid=uuid.uuid4(), reason=UndeliveredReason.MOVED
         )
     assert err.value.code == "already_delivered"
 
@@ -259,7 +263,7 @@ def test_undelivered_visit_then_delivery(round_a, worker_a):
 def test_uuid_of_a_visit_cannot_be_reused_for_a_delivery(round_a, worker_a):
     entitlement = round_a.entitlements.first()
     shared = uuid.uuid4()
-    services.undelivered_record(user=worker_a, entitlement=entitlement, client_uuid=shared, reason="refused")
+    services.undelivered_record(actor=worker_a, entitlement=entitlement, client_uuid=shared, reason="refused")
     with pytest.raises(services.DeliveryConflict):
         _deliver(worker_a, entitlement, client_uuid=shared)
     assert not Delivery.objects.exists()
@@ -270,9 +274,9 @@ def test_uuid_of_a_visit_cannot_be_reused_for_a_delivery(round_a, worker_a):
 
 def test_stock_arithmetic_and_over_delivery_flag(round_a, worker_a):
     today = timezone.localdate()
-    services.stock_movement_record(user=worker_a, round_=round_a, kind=StockKind.RECEIVED, quantity=3, moved_on=today)
+    services.stock_movement_record(actor=worker_a, round_=round_a, kind=StockKind.RECEIVED, quantity=3, moved_on=today)
     services.stock_movement_record(
-        user=worker_a, round_=round_a, kind=StockKind.ADJUSTMENT, quantity=-1, reason="Rusak", moved_on=today
+        actor=worker_a, round_=round_a, kind=StockKind.ADJUSTMENT, quantity=-1, reason="Rusak", moved_on=today
     )
     for entitlement in round_a.entitlements.all()[:2]:
         _deliver(worker_a, entitlement)
@@ -291,18 +295,18 @@ def test_stock_arithmetic_and_over_delivery_flag(round_a, worker_a):
 def test_stock_adjustment_needs_reason(round_a, worker_a):
     with pytest.raises(ValidationError):
         services.stock_movement_record(
-            user=worker_a, round_=round_a, kind=StockKind.ADJUSTMENT, quantity=-2, moved_on=timezone.localdate()
+            actor=worker_a, round_=round_a, kind=StockKind.ADJUSTMENT, quantity=-2, moved_on=timezone.localdate()
         )
     with pytest.raises(ValidationError):
         services.stock_movement_record(
-            user=worker_a, round_=round_a, kind=StockKind.RECEIVED, quantity=0, moved_on=timezone.localdate()
+            actor=worker_a, round_=round_a, kind=StockKind.RECEIVED, quantity=0, moved_on=timezone.localdate()
         )
 
 
 def test_reconciliation_by_kelurahan_with_reasons(round_a, worker_a):
     first, second, third = round_a.entitlements.all()
     _deliver(worker_a, first)
-    services.undelivered_record(user=worker_a, entitlement=second, client_uuid=uuid.uuid4(), reason="moved")
+    services.undelivered_record(actor=worker_a, entitlement=second, client_uuid=uuid.uuid4(), reason="moved")
     recon = selectors.reconciliation(round_=round_a)
     assert recon["totals"]["entitled"] == 3
     assert recon["totals"]["delivered"] == 1
@@ -347,7 +351,7 @@ def _child(years_old: int):
 def _open(user, institution, member, **overrides):
     today = timezone.localdate()
     kwargs = {
-        "user": user,
+        "actor": user,
         "institution": institution,
         "member": member,
         "opened_on": today,
@@ -387,15 +391,44 @@ def test_support_case_visible_only_to_assigned_counsellors(institution_a, instit
         assert not selectors.support_cases_for_user(user=user).exists()
     with pytest.raises(PermissionDenied):
         services.support_session_add(
-            user=colleague, case=case, held_on=timezone.localdate(), kind="konseling", notes="x"
+            actor=colleague, case=case, held_on=timezone.localdate(), kind="konseling", notes="x"
         )
     counts = selectors.support_case_counts(user=user_kecamatan)
     assert counts == [{"institution__name": "LKS Alpha", "open": 1, "referred": 0, "closed": 0, "total": 1}]
     assert selectors.support_case_counts(user=UserFactory(role=Role.PETUGAS_LEMBAGA)) is None
-    event = services.support_case_log_view(case=case, user=counsellor, ip_address="10.0.0.5")
+    event = services.support_case_log_view(case=case, actor=counsellor, ip="10.0.0.5")
     assert AuditEvent.objects.get(pk=event.pk).ip_address == "10.0.0.5"
     assert (event.action, event.object_type, event.object_id) == (
         "support_case_open",
         "aid_distribution.SupportCase",
         str(case.pk),
     )
+
+
+def test_round_update_changes_editable_fields_before_approval_only(institution_a, institution_b, worker_a, worker_b):
+    round_ = DistributionRoundFactory(institution=institution_a, name="Lama")
+    updated = services.round_update(
+        actor=worker_a, round_=round_, data={"name": "Baru", "period": datetime.date(2026, 9, 17)}
+    )
+    assert (updated.name, updated.period) == ("Baru", datetime.date(2026, 9, 1))
+    with pytest.raises(PermissionDenied):
+        services.round_update(actor=worker_b, round_=round_, data={"name": "Orang lain"})
+    with pytest.raises(PermissionDenied):  # moving it to an institution the worker does not work for
+        services.round_update(actor=worker_a, round_=round_, data={"institution": institution_b})
+    round_.refresh_from_db()
+    assert round_.name == "Baru"
+    approved = DistributionRoundFactory(institution=institution_a, status=RoundStatus.APPROVED, name="Disetujui")
+    with pytest.raises(ValidationError) as err:
+        services.round_update(actor=worker_a, round_=approved, data={"name": "Terlambat"})
+    assert err.value.code == "round_locked"
+    approved.refresh_from_db()
+    assert approved.name == "Disetujui"
+
+
+def test_support_case_log_view_refuses_who_is_not_an_assigned_counsellor(institution_a):
+    counsellor = worker_of(institution_a, username="konselor.a", counsellor=True)
+    colleague = worker_of(institution_a, username="konselor.a2", counsellor=True)
+    case = _open(counsellor, institution_a, _child(12))
+    with pytest.raises(PermissionDenied):
+        services.support_case_log_view(actor=colleague, case=case, ip="10.0.0.6")
+    assert not AuditEvent.objects.filter(object_id=str(case.pk)).exists()

@@ -67,7 +67,8 @@ def test_cancel_is_audited(user_kelurahan):
         actor=user_kelurahan, batch=batch, action=ImportBatch.Action.CANCEL, ip="10.0.0.7"
     )
     event = AuditEvent.objects.filter(action=AuditAction.IMPORT).latest("created_at")
-    assert event.ip_address == "10.0.0.7" and "cancel" in event.detail["keterangan"]
+    assert event.ip_address == "10.0.0.7"
+    assert "cancel" in event.detail["keterangan"]
 
 
 def test_duplicate_scan_is_enqueued_by_the_service_per_kelurahan_in_scope(

@@ -55,7 +55,8 @@ def test_detection_is_enqueued_only_after_the_commit_is_saved(user_kelurahan, rt
     with mock.patch("beneficiaries.tasks.detect_duplicates_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             importing.import_batch_commit(actor=user_kelurahan, batch=batch)
-        assert not delay.called and callbacks
+        assert not delay.called
+        assert callbacks
         for callback in callbacks:
             callback()
     delay.assert_called_once_with(user_kelurahan.kelurahan_id)
@@ -77,11 +78,12 @@ def test_nightly_beat_entry_runs_detection_over_every_kelurahan():
     """Run the data migration's function directly: transactional tests elsewhere may have flushed its row."""
     from django_celery_beat.models import PeriodicTask
 
-    migration = importlib.import_module("beneficiaries.migrations.0008_data_quality_beat_schedule")
+    migration = importlib.import_module("beneficiaries.migrations.0010_data_quality_beat_schedule")
     migration.create_schedule(apps, None)
     migration.create_schedule(apps, None)
     task = PeriodicTask.objects.get(task="beneficiaries.tasks.detect_duplicates_task")
-    assert task.enabled and str(task.crontab.timezone) == "Asia/Jakarta"
+    assert task.enabled
+    assert str(task.crontab.timezone) == "Asia/Jakarta"
     assert (task.crontab.hour, task.crontab.minute) == ("1", "30")
     assert task.args == "[]"  # no kelurahan: the whole kecamatan, cross-kelurahan pairs included
 

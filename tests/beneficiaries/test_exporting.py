@@ -42,8 +42,8 @@ def test_xlsx_export_reveals_only_with_permission(client_for, user_kecamatan, ho
     response = client_for(user_kecamatan).post(EXPORT, {"format": "xlsx", "reveal": "on"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Nomor KK"
-    assert head.nik in [r[6] for r in rows[1:]]
+    assert rows[0][0] == "no_kk"  # the import template's header (B5), was "Nomor KK"
+    assert head.nik in [r[rows[0].index("nik")] for r in rows[1:]]
     assert "lengkap" in AccessEvent.objects.get(action="export").detail["keterangan"]
 
 

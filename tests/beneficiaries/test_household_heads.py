@@ -93,7 +93,8 @@ def test_deactivating_the_head_needs_a_successor(user_kelurahan, household_keram
     assert Member.objects.get(pk=head.pk).is_active
     services.member_deactivate(actor=user_kelurahan, member=head, reason=choices.RemovalReason.DECEASED, new_head=wife)
     wife.refresh_from_db()
-    assert wife.relationship == HEAD and not Member.objects.get(pk=head.pk).is_active
+    assert wife.relationship == HEAD
+    assert not Member.objects.get(pk=head.pk).is_active
 
 
 def test_the_last_member_is_not_deactivated_alone(user_kecamatan, household_kemang):
@@ -120,7 +121,8 @@ def test_moving_the_head_out_promotes_the_successor(user_kecamatan, household_ke
     assert "Di KK baru" in str(error.value)
     services.member_move(actor=user_kecamatan, member=head, new_household_data=new_kk, relationship=HEAD, new_head=wife)
     wife.refresh_from_db()
-    assert wife.relationship == HEAD and wife.household_id == household_keramasan.pk
+    assert wife.relationship == HEAD
+    assert wife.household_id == household_keramasan.pk
 
 
 def test_the_last_member_moving_out_closes_the_empty_family(user_kecamatan, household_keramasan, household_kemang):
@@ -130,8 +132,10 @@ def test_the_last_member_moving_out_closes_the_empty_family(user_kecamatan, hous
     wife = members_of(household_keramasan)["Siti Aminah"]
     services.member_move(actor=user_kecamatan, member=only, to_household=household_keramasan, relationship=CHILD)
     household_kemang.refresh_from_db()
-    assert not household_kemang.is_active and household_kemang.removed_reason == choices.RemovalReason.OTHER
-    assert household_keramasan.members.active().count() == 3 and wife.relationship == WIFE
+    assert not household_kemang.is_active
+    assert household_kemang.removed_reason == choices.RemovalReason.OTHER
+    assert household_keramasan.members.active().count() == 3
+    assert wife.relationship == WIFE
 
 
 def test_a_member_added_to_a_headless_family_must_fix_it(user_kelurahan, rt_keramasan):
@@ -159,7 +163,8 @@ def test_merge_refuses_to_drop_a_head_whose_family_stays(user_kelurahan, househo
     assert "Budi Santoso adalah Kepala Keluarga" in str(error.value)
     services.duplicate_transition(actor=user_kelurahan, flag=flag, action=DuplicateFlag.Action.MERGE, keep=head)
     other.refresh_from_db()
-    assert not other.is_active and other.removed_reason == choices.RemovalReason.DUPLICATE  # it was the duplicate
+    assert not other.is_active
+    assert other.removed_reason == choices.RemovalReason.DUPLICATE
 
 
 # --- Form ---------------------------------------------------------------------------------------------------
@@ -194,7 +199,8 @@ def test_member_deactivate_page_asks_for_the_new_head(client_for, user_kelurahan
     url = reverse("beneficiaries:member_deactivate", args=[head.pk])
     assert "Kepala Keluarga baru" in client.get(url).content.decode()
     response = client.post(url, {"reason": choices.RemovalReason.DECEASED})
-    assert response.status_code == 200 and Member.objects.get(pk=head.pk).is_active
+    assert response.status_code == 200
+    assert Member.objects.get(pk=head.pk).is_active
     response = client.post(url, {"reason": choices.RemovalReason.DECEASED, "new_head": wife.pk})
     assert response.status_code == 302
     assert Member.objects.get(pk=wife.pk).relationship == HEAD
@@ -207,7 +213,8 @@ def test_member_move_page_asks_for_the_new_head(client_for, user_kelurahan, hous
     url = reverse("beneficiaries:member_move", args=[head.pk])
     post = {"mode": "new", "new_kk": "1671130606200008", "new_rt": rt_keramasan.pk, "new_address": "Jl. Pisah"}
     response = client.post(url, {**post, "relationship": HEAD})
-    assert response.status_code == 200 and "Kepala Keluarga baru" in response.content.decode()
+    assert response.status_code == 200
+    assert "Kepala Keluarga baru" in response.content.decode()
     response = client.post(url, {**post, "relationship": HEAD, "new_head": wife.pk})
     assert response.status_code == 302
     assert Member.objects.get(pk=wife.pk).relationship == HEAD
@@ -236,7 +243,8 @@ def test_import_rejects_every_row_of_a_family_without_a_head(user_kelurahan, rts
     errors = errors_of(batch)
     assert set(errors) == {3, 4}
     assert all("tidak memiliki Kepala Keluarga" in " ".join(messages) for messages in errors.values())
-    assert batch.accepted_rows == 1 and batch.rejected_rows == 2
+    assert batch.accepted_rows == 1
+    assert batch.rejected_rows == 2
 
 
 def test_import_family_whose_head_row_is_rejected_is_rejected_whole(user_kelurahan, rts):
@@ -288,8 +296,10 @@ def test_detection_flags_headless_and_two_head_households_once(household_keramas
     assert household_flags_detect() == 2
     assert household_flags_detect() == 0  # idempotent
     flags = {f.household_id: f for f in HouseholdFlag.objects.open()}
-    assert flags[headless.pk].kind == HouseholdFlag.Kind.NO_HEAD and flags[headless.pk].heads == 0
-    assert flags[two.pk].kind == HouseholdFlag.Kind.TWO_HEADS and flags[two.pk].heads == 2
+    assert flags[headless.pk].kind == HouseholdFlag.Kind.NO_HEAD
+    assert flags[headless.pk].heads == 0
+    assert flags[two.pk].kind == HouseholdFlag.Kind.TWO_HEADS
+    assert flags[two.pk].heads == 2
     assert household_keramasan.pk not in flags
 
 
@@ -301,7 +311,9 @@ def test_queue_page_lists_household_flags_with_pinned_queries(
     url = reverse("beneficiaries:duplicate_list")
     response = client.get(url)
     content = response.content.decode()
-    assert "Jl. Tanpa Kepala" in content and "Jl. Dua Kepala" in content and "Tidak ada Kepala Keluarga" in content
+    assert "Jl. Tanpa Kepala" in content
+    assert "Jl. Dua Kepala" in content
+    assert "Tidak ada Kepala Keluarga" in content
     with assert_queries(7) as ctx:  # session, user, 2 x permissions, duplicate pairs, household flags, savepoint
         client.get(url)
     more = HouseholdFactory(kelurahan=rt_keramasan.kelurahan, rt=rt_keramasan)
@@ -328,7 +340,8 @@ def test_a_flag_is_resolved_only_once_the_household_is_right(client_for, user_ke
              "birth_date": wife.birth_date, "relationship": HEAD}]  # fmt: skip
     services.household_save_with_members(actor=user_kelurahan, household=headless, data={}, members=rows)
     flag.refresh_from_db()
-    assert flag.status == HouseholdFlag.Status.RESOLVED and flag.resolved_by == user_kelurahan
+    assert flag.status == HouseholdFlag.Status.RESOLVED
+    assert flag.resolved_by == user_kelurahan
 
 
 def test_detection_resolves_flags_of_households_fixed_meanwhile(broken_households):

@@ -63,7 +63,8 @@ def test_validation_task_retries_database_errors_with_growing_waits(user_kelurah
     ):
         validate_import_batch_task.apply(args=[batch.pk])
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.VALIDATED and batch.accepted_rows == 1
+    assert batch.status == ImportBatch.Status.VALIDATED
+    assert batch.accepted_rows == 1
     assert [c.kwargs["countdown"] for c in retry.call_args_list] == [5, 10]  # exponential, no jitter
 
 
@@ -73,8 +74,10 @@ def test_validation_marks_the_batch_failed_when_the_retries_are_spent(user_kelur
     with mock.patch.object(validation._Wilayah, "load", side_effect=outage):
         assert validate_import_batch_task.apply(args=[batch.pk]).failed()
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.FAILED and batch.is_retryable
-    assert "basis data tidak dapat dihubungi" in batch.message and "dicoba 8 kali" in batch.message
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.is_retryable
+    assert "basis data tidak dapat dihubungi" in batch.message
+    assert "dicoba 8 kali" in batch.message
     assert batch.allowed_actions() == (ImportBatch.Action.RETRY, ImportBatch.Action.CANCEL)
 
 
@@ -84,13 +87,16 @@ def test_a_failed_commit_is_marked_failed_and_nothing_is_saved(user_kelurahan, r
     with mock.patch("beneficiaries.services.importing.commit._apply", side_effect=OperationalError("server closed")):
         assert commit_import_batch_task.apply(args=[batch.pk, user_kelurahan.pk]).failed()
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.FAILED and batch.is_retryable
-    assert "tidak ada data yang tersimpan" in batch.message and not Member.objects.exists()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.is_retryable
+    assert "tidak ada data yang tersimpan" in batch.message
+    assert not Member.objects.exists()
 
 
 def test_a_file_problem_is_not_offered_a_retry(user_kelurahan, rts):
     batch = importing.import_batch_validate(batch_id=upload(user_kelurahan, b"kolom,lain\n1,2\n").pk)
-    assert batch.status == ImportBatch.Status.FAILED and not batch.is_retryable
+    assert batch.status == ImportBatch.Status.FAILED
+    assert not batch.is_retryable
     assert batch.allowed_actions() == (ImportBatch.Action.CANCEL,)
 
 
@@ -105,7 +111,9 @@ def test_retry_validates_again_and_is_audited(user_kelurahan, rts, django_captur
             actor=user_kelurahan, batch=batch, action=ImportBatch.Action.RETRY, ip="10.1.2.3"
         )
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.VALIDATED and batch.message == "" and not batch.is_retryable
+    assert batch.status == ImportBatch.Status.VALIDATED
+    assert batch.message == ""
+    assert not batch.is_retryable
     event = AuditEvent.objects.filter(action=AuditAction.IMPORT, ip_address="10.1.2.3").get()
     assert "retry" in event.detail["keterangan"]
 
@@ -116,7 +124,8 @@ def test_a_batch_stuck_after_an_outage_can_be_retried_or_cancelled(user_keluraha
     long_ago = timezone.now() - datetime.timedelta(minutes=20)
     ImportBatch.objects.filter(pk=batch.pk).update(updated_at=long_ago)
     batch.refresh_from_db()
-    assert batch.is_stuck() and ImportBatch.Action.RETRY in batch.allowed_actions()
+    assert batch.is_stuck()
+    assert ImportBatch.Action.RETRY in batch.allowed_actions()
     importing.import_batch_transition(actor=user_kelurahan, batch=batch, action=ImportBatch.Action.CANCEL)
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.CANCELLED
 
@@ -129,7 +138,8 @@ def test_a_stuck_commit_is_enqueued_again(user_kelurahan, rts, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         importing.import_batch_transition(actor=user_kelurahan, batch=batch, action=ImportBatch.Action.RETRY)
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.COMMITTED and Member.objects.count() == 1
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Member.objects.count() == 1
 
 
 def test_failed_page_offers_retry_and_cancel_and_the_buttons_work(
@@ -140,7 +150,8 @@ def test_failed_page_offers_retry_and_cancel_and_the_buttons_work(
     client = client_for(user_kelurahan)
     url = reverse("beneficiaries:import_detail", args=[batch.pk])
     page = client.get(url).content.decode()
-    assert 'data-testid="import-retry"' in page and 'data-testid="import-cancel"' in page
+    assert 'data-testid="import-retry"' in page
+    assert 'data-testid="import-cancel"' in page
     assert "basis data tidak dapat dihubungi" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "retry"})
@@ -148,7 +159,8 @@ def test_failed_page_offers_retry_and_cancel_and_the_buttons_work(
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.VALIDATED
     page = client.get(url).content.decode()
-    assert 'data-testid="import-retry"' not in page and 'data-testid="import-commit"' in page
+    assert 'data-testid="import-retry"' not in page
+    assert 'data-testid="import-commit"' in page
     client.post(url, {"action": "cancel"})
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.CANCELLED
 
@@ -160,7 +172,8 @@ def test_progress_box_of_a_stuck_batch_offers_the_buttons(client_for, user_kelur
     assert 'data-testid="import-retry"' not in client.get(progress, HTTP_HX_REQUEST="true").content.decode()
     ImportBatch.objects.filter(pk=batch.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=20))
     box = client.get(progress, HTTP_HX_REQUEST="true").content.decode()
-    assert 'data-testid="import-stuck"' in box and 'data-testid="import-retry"' in box
+    assert 'data-testid="import-stuck"' in box
+    assert 'data-testid="import-retry"' in box
     assert 'data-testid="import-cancel"' in box
 
 
@@ -184,7 +197,8 @@ def test_cancel_during_validation_stands(user_kelurahan, rts, monkeypatch):
 
     monkeypatch.setattr(validation, "_heartbeat", cancel_then_beat)
     batch = importing.import_batch_validate(batch_id=batch.pk)
-    assert batch.status == ImportBatch.Status.CANCELLED and not batch.rows.exists()
+    assert batch.status == ImportBatch.Status.CANCELLED
+    assert not batch.rows.exists()
 
 
 # --- The row count -------------------------------------------------------------------------------------------

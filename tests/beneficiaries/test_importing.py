@@ -57,7 +57,7 @@ def row(
         "pekerjaan": "19",
     }
     values.update(extra)
-    return [values[h] for h in HEADER]
+    return [values.get(h, "") for h in HEADER]
 
 
 def csv_bytes(rows, *, delimiter=",", encoding="utf-8", bom=False, trailing_blank=0):

@@ -36,7 +36,7 @@ def test_merge_moves_enrollments_deliveries_and_grievances(pair, keramasan, user
     entitlement.household = drop.household  # the delivery goes to the duplicate's own household
     entitlement.save(update_fields=["household"])
     delivery = aid_services.delivery_record(
-        user=worker_of(round_.institution), entitlement=entitlement, client_uuid=uuid.uuid4(), recipient_member=drop
+        actor=worker_of(round_.institution), entitlement=entitlement, client_uuid=uuid.uuid4(), recipient_member=drop
     ).delivery
     grievance = GrievanceFactory(kelurahan=keramasan, member=drop, household=drop.household)
 

@@ -7,12 +7,13 @@ sync; a household delivered by another worker meanwhile; a batch whose answer is
 import io
 import json
 import re
-import time
 import uuid
 
 import pytest
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from accounts.models import DeviceToken
 from aid_distribution import services
@@ -102,16 +103,29 @@ def wait_photos_pending(page, n: int) -> None:
     )
 
 
+# wait_for_function does not await a promise: each poll starts an IndexedDB read (unless one is running) and
+# judges the last one that finished.
+RECORDS_ALL_IN_STATUS = f"""(status) => {{
+  if (!window.__readingRecords) {{
+    window.__readingRecords = ({READ_RECORDS})().then((rows) => {{
+      window.__lastRecords = rows;
+      window.__readingRecords = null;
+    }});
+  }}
+  const rows = window.__lastRecords;
+  return rows && rows.length && rows.every((r) => r.status === status) ? rows : false;
+}}"""
+
+
 def wait_records(page, status: str, timeout_s: float = 20) -> list[dict]:
-    """Polls the device's queue until every record has `status` (the count alone may already be 0)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        records = page.evaluate(READ_RECORDS)
-        if records and all(r["status"] == status for r in records):
-            return records
-        if time.monotonic() > deadline:
-            raise AssertionError(records)
-        page.wait_for_timeout(200)
+    """Waits until every record on the device's queue has `status` (the count alone may already be 0)."""
+    page.evaluate("() => { window.__lastRecords = null; }")
+    try:
+        return page.wait_for_function(
+            RECORDS_ALL_IN_STATUS, arg=status, polling=200, timeout=timeout_s * 1000
+        ).json_value()
+    except PlaywrightTimeoutError:
+        raise AssertionError(page.evaluate(READ_RECORDS)) from None
 
 
 def open_app(page, live_server) -> None:
@@ -331,7 +345,7 @@ def test_household_delivered_by_another_worker_shows_who_and_when(
     # Meanwhile a colleague with signal hands over the first household's package.
     head = first.household.members.get(relationship=1)
     services.delivery_record(
-        user=worker_two,
+        actor=worker_two,
         entitlement=first,
         client_uuid=uuid.uuid4(),
         delivered_at=timezone.now(),
@@ -509,7 +523,7 @@ def test_card_code_search_data_kept_and_a_rejected_record_fixed_and_resent(phone
     assert len(stored) == 4
     assert set(stored[0]) == {
         "id", "round_id", "household_id", "head_name", "head_nik_masked", "address", "rt", "rw", "kelurahan",
-        "delivered_at", "card_token", "members",
+        "delivered_at", "card_token", "card_code", "members",
     }  # fmt: skip
     assert all(set(m) == {"id", "full_name", "relationship"} for h in stored for m in h["members"])
     niks = set(first.household.members.values_list("nik", flat=True))
@@ -558,3 +572,120 @@ def test_card_code_search_data_kept_and_a_rejected_record_fixed_and_resent(phone
     assert (fixed["uuid"], fixed["status"]) == (original["uuid"], "synced")
     delivery = Delivery.objects.get()
     assert (str(delivery.client_uuid), delivery.recipient_member_id) == (original["uuid"], head.pk)
+
+
+ERROR_TEXT = """async (bodies) => {
+  const { errorText, problemText } = await import('/static/field_app/js/errors.js');
+  return {
+    errors: bodies.map((body) => errorText(body)),
+    problem: problemText({ code: 'invalid', detail: 'Data tidak valid: periksa kolom yang ditandai.',
+                           fields: { recipient_member: ['Penerima wajib diisi.'] } }),
+    conflict: problemText({ code: 'already_delivered', detail: 'Sudah diserahkan.', delivered_by: 'Budi',
+                            delivered_at: '2025-08-17T07:30:00Z' }),
+  };
+}"""
+
+
+def test_error_bodies_are_read_in_the_old_and_the_new_shape(phone_page, live_server):
+    """The API's errors are becoming {code, detail, fields} (core/api.py); the app reads both shapes."""
+    page = phone_page
+    open_app(page, live_server)
+    bodies = [
+        # the portal's one shape: a sentence, the field messages apart
+        {"code": "invalid", "detail": "Data tidak valid: periksa kolom yang ditandai.", "fields": {"photo": ["Berkas bukan gambar."]}},
+        {"code": "recipient_not_member", "detail": "Penerima bukan anggota keluarga ini.", "fields": {}},
+        {"code": "invalid", "detail": "Tanggal salah.", "fields": {"delivered_at": ["Tanggal salah."]}},
+        {"code": "permission_denied", "detail": "Anda tidak berhak."},
+        # the shapes before: DRF's field errors at the top, a detail object, a detail sentence
+        {"photo": ["Berkas bukan gambar."]},
+        {"non_field_errors": ["Putaran ditutup."], "code": "round_closed"},
+        {"detail": {"recipient_member": ["Isi recipient_member, atau proxy_name dan proxy_relation."]}},
+        {"detail": "Nama pengguna atau kata sandi salah."},
+        None,
+    ]  # fmt: skip
+    result = page.evaluate(ERROR_TEXT, bodies)
+    assert result["errors"] == [
+        "Berkas bukan gambar.",
+        "Penerima bukan anggota keluarga ini.",
+        "Tanggal salah.",
+        "Anda tidak berhak.",
+        "Berkas bukan gambar.",
+        "Putaran ditutup.",
+        "Isi recipient_member, atau proxy_name dan proxy_relation.",
+        "Nama pengguna atau kata sandi salah.",
+        "",
+    ]
+    assert result["problem"] == "Penerima wajib diisi."
+    assert result["conflict"] == "Sudah diserahkan oleh Budi pada 17 Agustus 2025 14.30 WIB."
+
+
+def test_a_record_refused_in_the_new_error_shape_shows_the_field_message(phone_page, live_server, worker, aid_round):
+    page = phone_page
+    open_app(page, live_server)
+    sign_in(page, "petugas.satu")
+    open_round(page, aid_round)
+    first = aid_round.entitlements.order_by("pk").first()
+    go_offline(page)
+    record_delivery(page, first)
+
+    def refuse(route):
+        items = route.request.post_data_json["items"]
+        results = [
+            {
+                "index": index,
+                "client_uuid": item["client_uuid"],
+                "status": "rejected",
+                "code": "invalid",
+                "detail": "Data tidak valid: periksa kolom yang ditandai.",
+                "fields": {"recipient_member": ["Penerima sudah tidak aktif."]},
+            }
+            for index, item in enumerate(items)
+        ]
+        route.fulfill(status=200, json={"created": 0, "duplicate": 0, "rejected": len(items), "results": results})
+
+    page.route("**/api/v1/aid/deliveries/batch/", refuse)
+    page.context.set_offline(False)
+    page.click("[data-tab=queue]")
+    problem = page.locator("[data-group=rejected] [data-testid=problem]")
+    expect(problem).to_have_text("Penerima sudah tidak aktif.")
+    (stored,) = page.evaluate(READ_RECORDS)
+    assert stored["problem"]["fields"] == {"recipient_member": ["Penerima sudah tidak aktif."]}
+    page.click("[data-group=rejected] a:has-text('Perbaiki')")
+    expect(page.locator("[data-testid=record-error]")).to_have_text(
+        "Ditolak server: Penerima sudah tidak aktif. Perbaiki lalu simpan untuk mengirim ulang."
+    )
+
+
+def test_the_app_speaks_the_language_chosen_in_the_portal(phone_page, live_server, worker, aid_round):
+    page = phone_page
+    page.goto(f"{live_server.url}/akun/masuk/")
+    with page.expect_navigation():
+        page.select_option("[data-testid=language]", "en")
+    open_app(page, live_server)
+    assert page.get_attribute("html", "lang") == "en"
+    expect(page.locator("[data-screen=login] h1")).to_have_text("Sign in")
+    expect(page.locator("[data-testid=net-badge]")).to_have_text("Online")
+    sign_in(page, "petugas.satu")
+    expect(page.locator("#rounds-list [data-round]")).to_contain_text("Not downloaded to this device yet")
+    page.click(f"[data-round='{aid_round.pk}']")
+    expect(page.locator("[data-testid=hh-summary]")).to_have_text("0 of 4 households received · being distributed")
+    expect(page.locator("[data-testid=household]").first).to_contain_text("Pending")
+    page.context.set_offline(True)
+    expect(page.locator("[data-testid=net-badge]")).to_have_text("Offline")
+    first = aid_round.entitlements.order_by("pk").first()
+    page.click(f"[data-entitlement='{first.pk}']")
+    expect(page.locator("#recipient-options")).to_contain_text("Head of family")
+    expect(page.locator("#recipient-options")).to_contain_text("Collected by a proxy")
+    page.click("[data-testid=record-save]")
+    page.wait_for_selector("[data-screen=households]:not([hidden])")
+    expect(page.locator("#toast")).to_have_text("Handover saved on this device.")
+    expect(page.locator("[data-testid=pending-label]")).to_have_text("Waiting to sync: 1")
+    screenshot(page, "field_17_english")
+    page.click("[data-tab=account]")
+    # The API answers in the app's language too (the role's label comes from the server).
+    expect(page.locator("[data-testid=account-info]")).to_contain_text("petugas.satu · Institution officer")
+    page.click("[data-testid=logout-btn]")
+    expect(page.locator("[data-testid=logout-warning]")).to_have_text("1 unsynced record will be lost.")
+    expect(page.locator("#logout-confirm")).to_have_text("Sign out anyway and delete the records")
+    expect(page.locator("#logout-cancel")).to_have_text("Cancel")
+    screenshot(page, "field_18_english_logout")

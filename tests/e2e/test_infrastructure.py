@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from infrastructure import services
@@ -10,6 +11,30 @@ from tests.e2e.conftest import login, open_menu, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.core import kelurahan
 from tests.factories.infrastructure import ProjectFactory, photo_upload
+
+# Leaflet animates after the map is drawn (fitBounds zooms, a popup pans the map into view) and redraws the paths
+# when the animation ends: a click computed during it can land where the marker no longer is, and the popup never
+# opens. The map is at rest when no zoom/pan animation runs and its shapes keep their place for a few frames.
+MAP_AT_REST = """(selector) => {
+  const map = document.querySelector(selector);
+  if (!map) return false;
+  const moving = map.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim');
+  const shape = [...map.querySelectorAll('path.leaflet-interactive, .leaflet-popup')]
+    .map((node) => { const r = node.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); })
+    .join('|');
+  const seen = window.__mapAtRest;
+  if (moving || !seen || seen.shape !== shape) {
+    window.__mapAtRest = { shape, frames: 0 };
+    return false;
+  }
+  seen.frames += 1;
+  return seen.frames >= 3;
+}"""
+
+
+def wait_map_at_rest(page, selector: str) -> None:
+    page.evaluate("() => { window.__mapAtRest = null; }")
+    page.wait_for_function(MAP_AT_REST, arg=selector, polling="raf")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,10 +80,13 @@ def test_map_without_tiles_and_project_detail(page, phone_page, live_server, set
     assert page.locator("#infra-map img.leaflet-tile").count() == 0
     screenshot(page, "infrastructure-map-no-tiles")
 
+    wait_map_at_rest(page, "#infra-map")
     page.locator("#infra-map path.leaflet-interactive").first.click()
-    page.wait_for_selector(".leaflet-popup-content a")
-    page.click(".leaflet-popup-content a")
-    page.wait_for_selector("[data-testid=project-name]")
+    popup_link = page.locator(".leaflet-popup-content a")
+    expect(popup_link).to_be_visible()
+    wait_map_at_rest(page, "#infra-map")
+    popup_link.click()
+    expect(page.locator("[data-testid=project-name]")).to_be_visible()
     assert page.locator("[data-testid=project-name]").inner_text() == "Jembatan Sungai Keramasan"
     assert page.locator("[data-testid=timeline-item]").count() == 1
     assert page.locator("[data-testid=detail-map][data-ready='1']").count() == 1

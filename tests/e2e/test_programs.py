@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from beneficiaries import choices
-from programs.models import Cohort, Enrollment, FollowUp, Outcome
+from programs.models import Cohort, Enrollment, EnrollmentStatus, FollowUp, Outcome
 from tests.e2e.conftest import login, open_menu, screenshot
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
@@ -111,7 +111,12 @@ def test_cohort_flow_from_creation_to_outcome(page, phone_page, live_server):
     assert "Selesai" in page.locator("[data-testid=cohort-status]").inner_text()
 
     # Public verification shows initials only.
-    graduate = Enrollment.objects.filter(status="lulus").select_related("member").order_by("member__full_name").first()
+    graduate = (
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED)
+        .select_related("member")
+        .order_by("member__full_name")
+        .first()
+    )
     page.goto(f"{live_server.url}/program/sertifikat/{graduate.certificate_code}/")
     assert page.locator("[data-testid=verify-initials]").inner_text() == "R. M."
     screenshot(page, "programs-certificate-verify")

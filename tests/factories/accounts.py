@@ -22,4 +22,4 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         kelurahan_set = kwargs.pop("kelurahan_set", ())
         kwargs.pop("password", None)
-        return services.user_create(password=PASSWORD, kelurahan_set=kelurahan_set, **kwargs)
+        return services.user_create(actor=None, password=PASSWORD, kelurahan_set=kelurahan_set, **kwargs)

@@ -54,7 +54,7 @@ def walk_to(project: InfrastructureProject, status: str, *, on: dt.date = dt.dat
     if status == ProjectStatus.USULAN:
         return project
     if status == ProjectStatus.DIHENTIKAN:
-        return services.project_change_status(
+        return services.project_transition(
             project=project, actor=None, to_status=status, changed_on=on, halt_reason="Lahan belum dibebaskan"
         )
     for step in STATUS_PATH:
@@ -72,7 +72,7 @@ def walk_to(project: InfrastructureProject, status: str, *, on: dt.date = dt.dat
         changed_on = (
             on if step not in (ProjectStatus.SELESAI, ProjectStatus.DISERAHTERIMAKAN) else on + dt.timedelta(days=31)
         )
-        project = services.project_change_status(project=project, actor=None, to_status=step, changed_on=changed_on)
+        project = services.project_transition(project=project, actor=None, to_status=step, changed_on=changed_on)
         if step == status:
             break
     return project

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from programs.models import Cohort, CohortStatus, Program, TrainingSession
+from programs.models import Cohort, CohortStatus, FundingSource, OrganiserKind, Program, ProgramKind, TrainingSession
 
 TODAY = datetime.date(2026, 1, 1)
 
@@ -15,9 +15,9 @@ class ProgramFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Pelatihan Menjahit {n}")
-    kind = "pelatihan"
-    organiser_kind = "kecamatan"
-    funding_source = "apbd"
+    kind = ProgramKind.SKILLS_TRAINING
+    organiser_kind = OrganiserKind.KECAMATAN
+    funding_source = FundingSource.APBD
     budget = 25_000_000
 
 

@@ -99,7 +99,7 @@ def test_service_worker_changes_when_the_shell_changes(client, monkeypatch):
 
 
 def _api(user):
-    _token, key = device_token_issue(user=user, name="HP uji")
+    _token, key = device_token_issue(actor=user, name="HP uji")
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return api, key
@@ -162,3 +162,40 @@ def test_card_tokens_query_count_does_not_grow(worker, institution, approver, dj
 def test_menu_entry_only_for_institution_workers(client_for, user_lembaga, user_kecamatan):
     assert 'data-menu="field_app"' in client_for(user_lembaga).get("/").content.decode()
     assert 'data-menu="field_app"' not in client_for(user_kecamatan).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_app_follows_the_portals_language_switch(client):
+    """The portal's switch (Django's set_language) sets the language of the shell and of the app's sentences."""
+    html = client.get(APP).content.decode()
+    config = json.loads(html.split('<script id="fa-config" type="application/json">')[1].split("</script>")[0])
+    assert '<html lang="id">' in html and ">Masuk</h1>" in html
+    assert config["locale"] == "id-ID"
+    assert config["strings"]["online"] == "Terhubung"
+    assert config["strings"]["logout_records_lost"]["one"] == "%(n)s catatan belum tersinkron akan hilang."
+
+    client.post(reverse("set_language"), {"language": "en", "next": APP})
+    html = client.get(APP).content.decode()
+    config = json.loads(html.split('<script id="fa-config" type="application/json">')[1].split("</script>")[0])
+    assert '<html lang="en">' in html and ">Sign in</h1>" in html
+    assert config["locale"] == "en-GB"
+    assert config["strings"]["online"] == "Online"
+    assert config["strings"]["retry_at"] == "Not sent, trying again at %(time)s"
+    assert config["strings"]["logout_records_lost"] == {
+        "one": "%(n)s unsynced record will be lost.",
+        "other": "%(n)s unsynced records will be lost.",
+    }
+    assert config["relationships"]["1"] == "Head of family"
+    assert client.get("/lapangan/manifest.webmanifest").json()["lang"] == "en"
+
+
+@pytest.mark.django_db
+def test_relationship_labels_come_through_the_aid_api(client):
+    """field_app may not import beneficiaries: the labels are those of the aid API's member serializer."""
+    from aid_distribution.api import MemberBriefSerializer
+
+    html = client.get(APP).content.decode()
+    config = json.loads(html.split('<script id="fa-config" type="application/json">')[1].split("</script>")[0])
+    choices = MemberBriefSerializer().fields["relationship"].choices
+    assert config["relationships"] == {str(value): str(label) for value, label in choices.items()}
+    assert len(config["relationships"]) >= 5

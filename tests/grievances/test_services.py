@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -71,7 +71,7 @@ def test_grievance_create_needs_name_or_anonymous(user_kecamatan, keramasan):
 
 
 def test_grievance_create_refused_for_pimpinan(user_pimpinan, keramasan):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         _create(user_pimpinan, kelurahan=keramasan)
 
 
@@ -87,7 +87,7 @@ def test_closing_without_answer_is_refused(user_kelurahan, keramasan):
     grievance = GrievanceFactory(kelurahan=keramasan)
     for status in (Status.SELESAI, Status.DITOLAK):
         with pytest.raises(ValidationError) as exc:
-            services.grievance_change_status(actor=user_kelurahan, grievance=grievance, to_status=status, answer="  ")
+            services.grievance_transition(actor=user_kelurahan, grievance=grievance, to_status=status, answer="  ")
         assert "answer" in exc.value.message_dict
     grievance.refresh_from_db()
     assert grievance.status == Status.BARU
@@ -101,14 +101,14 @@ def test_database_refuses_closed_grievance_without_answer(keramasan):
 
 def test_lifecycle_new_to_in_progress_to_closed(user_kelurahan, keramasan):
     grievance = GrievanceFactory(kelurahan=keramasan)
-    services.grievance_change_status(actor=user_kelurahan, grievance=grievance, to_status=Status.DIPROSES)
-    grievance = services.grievance_change_status(
+    services.grievance_transition(actor=user_kelurahan, grievance=grievance, to_status=Status.DIPROSES)
+    grievance = services.grievance_transition(
         actor=user_kelurahan, grievance=grievance, to_status=Status.SELESAI, answer="Paket diantar hari ini."
     )
     assert grievance.status == Status.SELESAI
     assert grievance.closed_by == user_kelurahan and grievance.closed_at is not None
     with pytest.raises(ValidationError) as exc:
-        services.grievance_change_status(actor=user_kelurahan, grievance=grievance, to_status=Status.DIPROSES)
+        services.grievance_transition(actor=user_kelurahan, grievance=grievance, to_status=Status.DIPROSES)
     assert "status" in exc.value.message_dict
     assert history.events_for(grievance).count() >= 3
 
@@ -116,7 +116,7 @@ def test_lifecycle_new_to_in_progress_to_closed(user_kelurahan, keramasan):
 def test_change_status_out_of_scope_is_refused(user_kelurahan, kemang_agung):
     grievance = GrievanceFactory(kelurahan=kemang_agung)
     with pytest.raises(ValidationError) as exc:
-        services.grievance_change_status(actor=user_kelurahan, grievance=grievance, to_status=Status.DIPROSES)
+        services.grievance_transition(actor=user_kelurahan, grievance=grievance, to_status=Status.DIPROSES)
     assert exc.value.code == "not_visible"
 
 
@@ -133,6 +133,28 @@ def test_assign_checks_assignee_kelurahan(
     assert grievance.assigned_to == user_kelurahan
 
 
+def test_grievance_update_recomputes_due_date_and_checks_assignee_and_scope(
+    user_kecamatan, user_kelurahan, user_kelurahan_other, keramasan, kemang_agung
+):
+    GrievanceCategorySLA.objects.create(category=Category.KELUHAN_PETUGAS, days=5)
+    grievance = GrievanceFactory(kelurahan=keramasan, category=Category.MASUKAN)
+    grievance = services.grievance_update(
+        actor=user_kecamatan, grievance=grievance, data={"category": Category.KELUHAN_PETUGAS, "title": "  Baru  "}
+    )
+    assert grievance.due_on == grievance.received_on + datetime.timedelta(days=5)
+    assert grievance.title == "Baru"
+    with pytest.raises(ValidationError) as exc:
+        services.grievance_update(actor=user_kecamatan, grievance=grievance, data={"assigned_to": user_kelurahan_other})
+    assert "tidak bertugas di kelurahan" in exc.value.message_dict["assigned_to"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.grievance_update(actor=user_kelurahan, grievance=grievance, data={"kelurahan": kemang_agung})
+    assert "kelurahan" in exc.value.message_dict
+    with pytest.raises(TypeError):
+        services.grievance_update(actor=user_kecamatan, grievance=grievance, data={"status": Status.SELESAI})
+    grievance.refresh_from_db()
+    assert grievance.kelurahan == keramasan and grievance.assigned_to is None
+
+
 # --- bulk ---------------------------------------------------------------------------------------------------
 
 
@@ -142,7 +164,7 @@ def test_bulk_close_changes_only_what_the_user_may_touch(user_kelurahan, keramas
     other = GrievanceFactory(kelurahan=kemang_agung)
     sensitive = GrievanceFactory(kelurahan=keramasan, is_sensitive=True, assigned_to=user_admin)
     ids = [g.pk for g in mine] + [closed.pk, other.pk, sensitive.pk, 999999]
-    result = services.grievances_bulk_change_status(
+    result = services.grievances_bulk_transition(
         actor=user_kelurahan, ids=ids, to_status=Status.SELESAI, answer="Sudah ditindaklanjuti."
     )
     assert sorted(result.changed) == sorted(g.pk for g in mine)
@@ -159,7 +181,7 @@ def test_bulk_close_changes_only_what_the_user_may_touch(user_kelurahan, keramas
 def test_bulk_close_without_answer_changes_nothing(user_kelurahan, keramasan):
     grievances = [GrievanceFactory(kelurahan=keramasan) for _ in range(2)]
     with pytest.raises(ValidationError):
-        services.grievances_bulk_change_status(
+        services.grievances_bulk_transition(
             actor=user_kelurahan, ids=[g.pk for g in grievances], to_status=Status.SELESAI
         )
     assert Grievance.objects.filter(status=Status.BARU).count() == 2
@@ -175,8 +197,8 @@ def test_bulk_assign(user_kecamatan, user_kelurahan, keramasan, kemang_agung):
 
 def test_bulk_refused_for_worker(user_lembaga, keramasan):
     grievance = GrievanceFactory(kelurahan=keramasan, submitted_by=user_lembaga)
-    with pytest.raises(ValidationError):
-        services.grievances_bulk_change_status(actor=user_lembaga, ids=[grievance.pk], to_status=Status.DIPROSES)
+    with pytest.raises(PermissionDenied):
+        services.grievances_bulk_transition(actor=user_lembaga, ids=[grievance.pk], to_status=Status.DIPROSES)
 
 
 # --- change requests --------------------------------------------------------------------------------------
@@ -254,9 +276,9 @@ def test_kelurahan_staff_cannot_approve(user_kelurahan, user_kecamatan, househol
     cr = services.change_request_create(
         actor=user_kecamatan, household=household, field_name="address", new_value="Jl. Baru", reason="r"
     )
-    with pytest.raises(ValidationError) as exc:
+    # "Not allowed" is PermissionDenied (docs/conventions.md), which pages and the API answer with 403.
+    with pytest.raises(PermissionDenied):
         services.change_request_approve(actor=user_kelurahan, change_request=cr)
-    assert exc.value.code == "forbidden"
 
 
 def test_stale_request_is_refused_and_nothing_changes(user_kelurahan, user_kecamatan, household):

@@ -2,21 +2,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditAction, AuditEvent
-from grievances import subject_requests
+from grievances import services
 from grievances.models import SubjectRequest, SubjectRequestStatus
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.helpers import assert_queries
-
-
-def as_request(user):
-    request = RequestFactory().post("/")
-    request.user = user
-    return request
 
 
 @pytest.fixture
@@ -27,8 +20,8 @@ def member_keramasan(keramasan):
 @pytest.mark.django_db
 def test_create_sets_72_hour_deadline_and_audits(user_kelurahan, member_keramasan):
     received = timezone.now() - datetime.timedelta(hours=1)
-    obj = subject_requests.subject_request_create(
-        request=as_request(user_kelurahan),
+    obj = services.subject_request_create(
+        actor=user_kelurahan,
         kind="akses",
         requester_name="Siti",
         requester_contact="0812",
@@ -44,8 +37,8 @@ def test_create_sets_72_hour_deadline_and_audits(user_kelurahan, member_keramasa
 @pytest.mark.django_db
 def test_create_refuses_out_of_scope_kelurahan(user_kelurahan, kemang_agung):
     with pytest.raises(ValidationError) as error:
-        subject_requests.subject_request_create(
-            request=as_request(user_kelurahan),
+        services.subject_request_create(
+            actor=user_kelurahan,
             kind="akses",
             requester_name="Siti",
             requester_contact="",
@@ -58,8 +51,8 @@ def test_create_refuses_out_of_scope_kelurahan(user_kelurahan, kemang_agung):
 
 @pytest.mark.django_db
 def test_closing_needs_written_response(user_kelurahan, member_keramasan):
-    obj = subject_requests.subject_request_create(
-        request=as_request(user_kelurahan),
+    obj = services.subject_request_create(
+        actor=user_kelurahan,
         kind="penghapusan",
         requester_name="Siti",
         requester_contact="",
@@ -67,30 +60,30 @@ def test_closing_needs_written_response(user_kelurahan, member_keramasan):
         member=member_keramasan,
     )
     with pytest.raises(ValidationError) as error:
-        subject_requests.subject_request_update(
-            request=as_request(user_kelurahan), subject_request=obj, status="selesai", response=" "
+        services.subject_request_transition(
+            actor=user_kelurahan, subject_request=obj, to_status="selesai", response=" "
         )
     assert "jawaban" in str(error.value)
     obj.refresh_from_db()
     assert obj.status == SubjectRequestStatus.BARU
-    subject_requests.subject_request_update(
-        request=as_request(user_kelurahan),
+    services.subject_request_transition(
+        actor=user_kelurahan,
         subject_request=obj,
-        status="ditolak",
+        to_status="ditolak",
         response="Data masih diperlukan untuk bansos.",
     )
     obj.refresh_from_db()
     assert obj.status == SubjectRequestStatus.DITOLAK and obj.closed_at is not None
     with pytest.raises(ValidationError):
-        subject_requests.subject_request_update(
-            request=as_request(user_kelurahan), subject_request=obj, status="diproses", response="x"
+        services.subject_request_transition(
+            actor=user_kelurahan, subject_request=obj, to_status="diproses", response="x"
         )
 
 
 @pytest.mark.django_db
 def test_pages_scoped_and_overdue_highlighted(client_for, user_kelurahan, user_kelurahan_other, member_keramasan):
-    obj = subject_requests.subject_request_create(
-        request=as_request(user_kelurahan),
+    obj = services.subject_request_create(
+        actor=user_kelurahan,
         kind="akses",
         requester_name="Siti <script>alert(1)</script>",
         requester_contact="",
@@ -134,9 +127,13 @@ def test_create_page_from_member_and_out_of_scope_member(
 @pytest.mark.django_db
 def test_list_query_count_does_not_grow(client_for, user_kecamatan, member_keramasan):
     client = client_for(user_kecamatan)
-    request = as_request(user_kecamatan)
-    subject_requests.subject_request_create(
-        request=request, kind="akses", requester_name="A", requester_contact="", detail="x", member=member_keramasan
+    services.subject_request_create(
+        actor=user_kecamatan,
+        kind="akses",
+        requester_name="A",
+        requester_contact="",
+        detail="x",
+        member=member_keramasan,
     )
     client.get(reverse("grievances:subjectrequest_list"))
     from django.db import connection
@@ -145,8 +142,8 @@ def test_list_query_count_does_not_grow(client_for, user_kecamatan, member_keram
     with CaptureQueriesContext(connection) as first:
         client.get(reverse("grievances:subjectrequest_list"))
     for i in range(10):
-        subject_requests.subject_request_create(
-            request=request,
+        services.subject_request_create(
+            actor=user_kecamatan,
             kind="akses",
             requester_name=f"B{i}",
             requester_contact="",
@@ -155,3 +152,56 @@ def test_list_query_count_does_not_grow(client_for, user_kecamatan, member_keram
         )
     with assert_queries(len(first.captured_queries)):
         client.get(reverse("grievances:subjectrequest_list"))
+
+
+@pytest.mark.django_db
+def test_services_take_the_actor_and_the_client_ip_not_the_request(user_kelurahan, member_keramasan):
+    obj = services.subject_request_create(
+        actor=user_kelurahan,
+        ip="203.0.113.7",
+        kind="akses",
+        requester_name="Siti",
+        requester_contact="",
+        detail="Minta salinan data",
+        member=member_keramasan,
+    )
+    services.subject_request_transition(
+        actor=user_kelurahan, ip="203.0.113.8", subject_request=obj, to_status="diproses", response=""
+    )
+    events = AuditEvent.objects.filter(action=AuditAction.DATA_SUBJECT_REQUEST, object_id=str(obj.pk))
+    assert sorted(events.values_list("ip_address", flat=True)) == ["203.0.113.7", "203.0.113.8"]
+    assert set(events.values_list("actor", flat=True)) == {user_kelurahan.pk}
+
+
+@pytest.mark.django_db
+def test_transition_checks_permission_and_scope_itself(
+    user_kelurahan, user_kelurahan_other, user_lembaga, member_keramasan
+):
+    from django.core.exceptions import PermissionDenied
+
+    obj = services.subject_request_create(
+        actor=user_kelurahan,
+        kind="akses",
+        requester_name="Siti",
+        requester_contact="",
+        detail="x",
+        member=member_keramasan,
+    )
+    with pytest.raises(PermissionDenied):
+        services.subject_request_transition(actor=user_lembaga, subject_request=obj, to_status="diproses", response="")
+    with pytest.raises(PermissionDenied):
+        services.subject_request_create(
+            actor=user_lembaga,
+            kind="akses",
+            requester_name="Siti",
+            requester_contact="",
+            detail="x",
+            member=member_keramasan,
+        )
+    with pytest.raises(ValidationError) as error:
+        services.subject_request_transition(
+            actor=user_kelurahan_other, subject_request=obj, to_status="selesai", response="Selesai."
+        )
+    assert error.value.code == "not_visible"
+    obj.refresh_from_db()
+    assert obj.status == SubjectRequestStatus.BARU and obj.handled_by is None

@@ -78,7 +78,7 @@ def test_grievance_summary_counts_and_average(user_kecamatan, keramasan, kemang_
     GrievanceFactory(kelurahan=keramasan, category=Category.DATA_SALAH)
     GrievanceFactory(kelurahan=kemang_agung, category=Category.MASUKAN)
     closed = GrievanceFactory(kelurahan=keramasan, category=Category.DATA_SALAH)
-    services.grievance_change_status(actor=user_kecamatan, grievance=closed, to_status=Status.SELESAI, answer="ok")
+    services.grievance_transition(actor=user_kecamatan, grievance=closed, to_status=Status.SELESAI, answer="ok")
     GrievanceFactory(kelurahan=keramasan, received_on=start - datetime.timedelta(days=5), due_on=start)  # outside
     summary = grievance_summary(period_start=start, period_end=today, kelurahan_ids=None)
     assert summary["total"] == 3

@@ -63,7 +63,7 @@ def test_pimpinan_sees_statistics_only(client_for, user_pimpinan, keramasan):
     grievance = GrievanceFactory(kelurahan=keramasan, title="Rahasia pribadi")
     client = client_for(user_pimpinan)
     assert client.get(reverse("grievances:grievance_list")).status_code == 403
-    assert client.get(detail(grievance)).status_code in (403, 404)
+    assert client.get(detail(grievance)).status_code == 403  # the role lacks view_grievance altogether
     stats = client.get(reverse("grievances:grievance_stats"))
     assert stats.status_code == 200
     body = stats.content.decode()
@@ -206,6 +206,26 @@ def test_change_request_list_query_count_is_pinned(client_for, user_kecamatan, u
     )
     with assert_queries(baseline):
         client.get(url)
+
+
+def test_change_request_list_filters_by_status_through_its_filterset(
+    client_for, user_kecamatan, user_kelurahan, household
+):
+    pending = services.change_request_create(
+        actor=user_kelurahan, household=household, field_name="address", new_value="A", reason="r"
+    )
+    rejected = services.change_request_create(
+        actor=user_kelurahan, household=household, field_name="house_number", new_value="9", reason="r"
+    )
+    services.change_request_reject(actor=user_kecamatan, change_request=rejected, note="Tidak sesuai KK.")
+    client = client_for(user_kecamatan)
+    url = reverse("grievances:changerequest_list")
+    shown = lambda query: [cr.pk for cr in client.get(url, query).context["requests"]]  # noqa: E731
+    assert shown({"status": ChangeRequestStatus.MENUNGGU}) == [pending.pk]
+    assert shown({"status": ChangeRequestStatus.DITOLAK}) == [rejected.pk]
+    assert sorted(shown({"status": "bukan-status"})) == sorted([pending.pk, rejected.pk])
+    response = client.get(url, {"status": ChangeRequestStatus.DITOLAK})
+    assert 'value="ditolak" selected' in response.content.decode()
 
 
 # --- change requests ------------------------------------------------------------------------------------

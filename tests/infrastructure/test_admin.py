@@ -95,3 +95,61 @@ def test_admin_progress_update_follows_rules(client_for, user_admin, project_ker
     response = client.post(url, {**base, "physical_progress": "45"})
     assert response.status_code == 302
     assert ProgressUpdate.objects.filter(project=project_keramasan).count() == 2
+
+
+def test_status_timeline_is_read_only_in_admin(client_for, user_admin, keramasan):
+    from infrastructure.models import ProjectStatusChange
+
+    change = ProjectFactory(kelurahan_served=[keramasan]).status_changes.get()
+    response = client_for(user_admin).post(
+        reverse("admin:infrastructure_projectstatuschange_delete", args=[change.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403 and ProjectStatusChange.objects.filter(pk=change.pk).exists()
+
+
+def test_admin_edit_and_status_move_are_checked_together(client_for, user_admin, keramasan):
+    """Emptying the planned dates while moving to "direncanakan" is refused on the form (the move was checked
+    against the old dates and then failed in save_model with a 500); nothing of the post is saved."""
+    project = ProjectFactory(kelurahan_served=[keramasan])
+    url = reverse("admin:infrastructure_infrastructureproject_change", args=[project.pk])
+    data = project_admin_data(
+        project, to_status="direncanakan", status_changed_on="2025-02-01", planned_start_on="", planned_end_on=""
+    )
+    response = client_for(user_admin).post(url, data)
+    assert response.status_code == 200
+    assert "Isi rencana mulai dan rencana selesai proyek" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.USULAN and project.planned_start_on is not None
+
+
+def test_admin_adds_a_project_and_moves_it_in_one_go_through_the_services(client_for, user_admin, keramasan):
+    template = ProjectFactory.build()
+    data = project_admin_data(
+        template,
+        kelurahan_served=[keramasan.pk],
+        name="Drainase Lorong Sepakat",
+        to_status="direncanakan",
+        status_changed_on="2025-02-01",
+    )
+    response = client_for(user_admin).post(reverse("admin:infrastructure_infrastructureproject_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = InfrastructureProject.objects.get(name="Drainase Lorong Sepakat")
+    assert project.status == ProjectStatus.DIRENCANAKAN
+    assert list(project.status_changes.values_list("to_status", flat=True)) == ["usulan", "direncanakan"]
+
+
+def test_admin_corrects_only_the_note_of_a_recorded_report(client_for, user_admin, project_keramasan):
+    update = project_keramasan.progress_updates.get()
+    url = reverse("admin:infrastructure_progressupdate_change", args=[update.pk])
+    data = {
+        "note": "Catatan dikoreksi admin.",
+        "physical_progress": "99",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+    }
+    response = client_for(user_admin).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    update.refresh_from_db()
+    assert update.note == "Catatan dikoreksi admin." and update.physical_progress == 30

@@ -111,7 +111,7 @@ def test_status_walks_the_lifecycle_and_sets_dates():
 def test_status_refuses_skips_and_moves_back(start, target):
     project = ProjectFactory(status=start)
     with pytest.raises(ValidationError) as exc:
-        services.project_change_status(project=project, actor=None, to_status=target, changed_on=dt.date(2025, 6, 1))
+        services.project_transition(project=project, actor=None, to_status=target, changed_on=dt.date(2025, 6, 1))
     assert "tidak dapat diubah" in exc.value.message_dict["to_status"][0]
     project.refresh_from_db()
     assert project.status == start
@@ -120,9 +120,9 @@ def test_status_refuses_skips_and_moves_back(start, target):
 def test_halting_requires_a_reason():
     project = ProjectFactory(status=ProjectStatus.TENDER)
     with pytest.raises(ValidationError) as exc:
-        services.project_change_status(project=project, actor=None, to_status="dihentikan", halt_reason="  ")
+        services.project_transition(project=project, actor=None, to_status="dihentikan", halt_reason="  ")
     assert "alasan" in exc.value.message_dict["halt_reason"][0]
-    project = services.project_change_status(
+    project = services.project_transition(
         project=project, actor=None, to_status="dihentikan", halt_reason="Anggaran dialihkan"
     )
     assert project.halt_reason == "Anggaran dialihkan"
@@ -132,11 +132,11 @@ def test_halting_requires_a_reason():
 def test_planning_needs_dates_and_budget_and_construction_a_contractor():
     project = ProjectFactory(planned_start_on=None, planned_end_on=None, budget=0)
     with pytest.raises(ValidationError) as exc:
-        services.project_change_status(project=project, actor=None, to_status="direncanakan")
+        services.project_transition(project=project, actor=None, to_status="direncanakan")
     assert len(exc.value.message_dict["to_status"]) == 2
     project = ProjectFactory(contractor="", contract_number="", status=ProjectStatus.TENDER)
     with pytest.raises(ValidationError) as exc:
-        services.project_change_status(project=project, actor=None, to_status="konstruksi")
+        services.project_transition(project=project, actor=None, to_status="konstruksi")
     assert "kontraktor" in " ".join(exc.value.message_dict["to_status"])
 
 
@@ -144,7 +144,7 @@ def test_finishing_needs_progress_100():
     project = ProjectFactory(status=ProjectStatus.KONSTRUKSI)
     report(project, dt.date(2025, 4, 1), 90, 1000)
     with pytest.raises(ValidationError) as exc:
-        services.project_change_status(project=project, actor=None, to_status="selesai", changed_on=dt.date(2025, 5, 1))
+        services.project_transition(project=project, actor=None, to_status="selesai", changed_on=dt.date(2025, 5, 1))
     assert "100%" in exc.value.message_dict["to_status"][0]
 
 
@@ -332,7 +332,7 @@ def test_delay_task_is_idempotent_and_clears_fixed_projects():
     assert (first.is_delayed, first.delay_reason) == (second.is_delayed, second.delay_reason)
     assert second.delay_computed_at >= first.delay_computed_at
     report(project, dt.date(2025, 3, 1), 100, 0)
-    services.project_change_status(project=project, actor=None, to_status="selesai", changed_on=dt.date(2025, 3, 2))
+    services.project_transition(project=project, actor=None, to_status="selesai", changed_on=dt.date(2025, 3, 2))
     assert flag_delayed_projects_task.delay().get() == 0
     assert InfrastructureProject.objects.get(pk=project.pk).is_delayed is False
 
@@ -348,3 +348,56 @@ def test_beat_schedule_migration_creates_the_daily_task():
     migration.create_schedule(apps, None)
     migration.create_schedule(apps, None)
     assert PeriodicTask.objects.filter(task="infrastructure.tasks.flag_delayed_projects_task", enabled=True).exists()
+
+
+def test_services_check_the_actors_permission_and_scope_themselves(
+    keramasan, kemang_agung, user_kecamatan, user_kelurahan, user_pimpinan
+):
+    """A view is not the only guard: a Staf Kelurahan may report progress only on projects serving its kelurahan,
+    and neither it nor Pimpinan may edit a project or move its status."""
+    from django.core.exceptions import PermissionDenied
+
+    here = ProjectFactory(kelurahan_served=[keramasan], status=ProjectStatus.KONSTRUKSI)
+    there = ProjectFactory(kelurahan_served=[kemang_agung], status=ProjectStatus.KONSTRUKSI)
+    with pytest.raises(PermissionDenied):
+        services.project_update(actor=user_kelurahan, project=here, data={"name": "Diganti"})
+    with pytest.raises(PermissionDenied):
+        services.project_transition(actor=user_pimpinan, project=here, to_status="dihentikan", halt_reason="x")
+    with pytest.raises(PermissionDenied):
+        services.project_create(
+            actor=user_kelurahan,
+            kelurahan_served=[keramasan],
+            name="X",
+            kind="jalan",
+            fiscal_year=2025,
+            funding_source="apbd_kota",
+        )
+    with pytest.raises(ValidationError) as exc:
+        services.progress_update_create(
+            actor=user_kelurahan,
+            project=there,
+            reported_on=dt.date(2025, 4, 1),
+            physical_progress=10,
+            spent_cumulative=1,
+        )
+    assert exc.value.code == "not_visible"
+    update = services.progress_update_create(
+        actor=user_kelurahan, project=here, reported_on=dt.date(2025, 4, 1), physical_progress=10, spent_cumulative=1
+    )
+    assert update.reported_by == user_kelurahan
+    updated = services.project_update(actor=user_kecamatan, project=there, data={"name": "Drainase Baru"})
+    assert updated.name == "Drainase Baru"
+    here.refresh_from_db()
+    assert here.name != "Diganti" and here.status == ProjectStatus.KONSTRUKSI
+    assert not ProgressUpdate.objects.filter(project=there).exists()
+
+
+def test_project_update_takes_data_and_keeps_what_it_does_not_name(keramasan, kemang_agung, user_kecamatan):
+    project = ProjectFactory(kelurahan_served=[keramasan], contractor="CV Lama")
+    updated = services.project_update(
+        actor=user_kecamatan, project=project, data={"contractor": "CV Baru", "kelurahan_served": [kemang_agung]}
+    )
+    assert updated.contractor == "CV Baru"
+    assert list(updated.kelurahan_served.all()) == [kemang_agung]
+    with pytest.raises(TypeError):
+        services.project_update(actor=user_kecamatan, project=project, data={"status": "selesai"})

@@ -44,8 +44,8 @@ def running_cohort(db):
     return cohort
 
 
-def enroll(cohort, member, **kwargs):
-    return services.enrollment_create(cohort=cohort, member=member, **kwargs)
+def enroll(cohort, member, *, actor=None, **kwargs):
+    return services.enrollment_create(actor=actor, cohort=cohort, member=member, **kwargs)
 
 
 def make_women(n, household=None, **kwargs):

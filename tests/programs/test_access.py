@@ -9,7 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from programs import services
-from programs.models import Enrollment, GroupEnterprise, GroupMembership
+from programs.models import Enrollment, EnrollmentStatus, GroupEnterprise, GroupMembership
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.programs.conftest import enroll
 
@@ -55,11 +55,11 @@ def test_every_programs_url_with_an_id_is_in_the_matrix():
 def world(running_cohort, keramasan):
     member = MemberFactory(household=HouseholdFactory(kelurahan=keramasan), female=True, full_name=NAME)
     enrollment = enroll(running_cohort, member)
-    services.cohort_transition(cohort=running_cohort, action="start")
+    services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     enrollment = Enrollment.objects.get(pk=enrollment.pk)
     for session in running_cohort.sessions.filter(held_on__lte=datetime.date.today()):
-        services.attendance_record(session=session, present_ids=[enrollment.pk], enrollments=[enrollment])
-    enrollment = services.enrollment_complete(enrollment=enrollment)
+        services.attendance_record(actor=None, session=session, present_ids=[enrollment.pk])
+    enrollment = services.enrollment_transition(actor=None, enrollment=enrollment, action="complete")
     enterprise = GroupEnterprise.objects.create(
         name="Kelompok Jahit Keramasan",
         kelurahan=keramasan,
@@ -101,7 +101,7 @@ def test_other_kelurahan_sees_no_personal_data(client_for, user_kelurahan_other,
         response = _call(client, name, world)
         assert response.status_code == expected, (name, response.status_code)
         assert NAME not in response.content.decode(), name
-    assert Enrollment.objects.get(pk=world["enrollment"].pk).status == "lulus"
+    assert Enrollment.objects.get(pk=world["enrollment"].pk).status == EnrollmentStatus.COMPLETED
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from programs import selectors, services
-from programs.models import Enrollment, Outcome
+from programs.models import Enrollment, EnrollmentStatus
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.programs.conftest import enroll
 
@@ -23,26 +23,26 @@ def finished(running_cohort, keramasan, kemang_agung):
         MemberFactory(household=HouseholdFactory(kelurahan=kemang_agung), female=False),
     ]
     ids = [enroll(running_cohort, p).pk for p in people]
-    services.cohort_transition(cohort=running_cohort, action="start")
-    enrollments = list(Enrollment.objects.filter(pk__in=ids).order_by("pk"))
+    services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     s1, s2 = running_cohort.sessions.filter(held_on__lte=datetime.date.today())
-    services.attendance_record(session=s1, present_ids=ids, enrollments=enrollments)
-    services.attendance_record(session=s2, present_ids=ids[:3], enrollments=enrollments)  # 7 of 8 present
-    services.cohort_complete_all(cohort=running_cohort)
+    services.attendance_record(actor=None, session=s1, present_ids=ids)
+    services.attendance_record(actor=None, session=s2, present_ids=ids[:3])  # 7 of 8 present
+    services.cohort_complete_all(actor=None, cohort=running_cohort)
     for enrollment, (business, before, after) in zip(
-        Enrollment.objects.filter(status="lulus").order_by("pk"),
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).order_by("pk"),
         [(True, 0, 1_000_000), (False, 200_000, 300_000), (True, 500_000, 800_000)],
         strict=True,
     ):
         services.outcome_record(
+            actor=None,
             follow_up=enrollment.follow_ups.get(months_after=6),
-            outcome=Outcome(
-                recorded_on=datetime.date.today(),
-                has_business=business,
-                business_kind="jahit" if business else "",
-                income_before=before,
-                income_after=after,
-            ),
+            data={
+                "recorded_on": datetime.date.today(),
+                "has_business": business,
+                "business_kind": "jahit" if business else "",
+                "income_before": before,
+                "income_after": after,
+            },
         )
     return running_cohort
 

@@ -4,7 +4,16 @@ import pytest
 
 from beneficiaries import choices
 from programs import demo
-from programs.models import Cohort, CohortStatus, Enrollment, GroupEnterprise, GroupSale, Outcome, Program
+from programs.models import (
+    Cohort,
+    CohortStatus,
+    Enrollment,
+    EnrollmentStatus,
+    GroupEnterprise,
+    GroupSale,
+    Outcome,
+    Program,
+)
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +40,7 @@ def test_demo_builds_programs_outcomes_and_group_and_is_idempotent(keramasan):
     assert counts[0] == 2 and counts[1] == 3
     assert Cohort.objects.filter(status__in=[CohortStatus.FINISHED, CohortStatus.EVALUATED]).count() == 2
     assert Cohort.objects.filter(status=CohortStatus.OPEN).count() == 1
-    assert Enrollment.objects.filter(status="lulus", certificate_code__isnull=False).count() >= 10
+    assert Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED, certificate_code__isnull=False).count() >= 10
     assert Outcome.objects.filter(follow_up__months_after=6).exists()
     assert Outcome.objects.filter(follow_up__months_after=3).exists()
     group = GroupEnterprise.objects.get()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from beneficiaries.models import Member
 from core.models import Kelurahan
 from programs import eligibility, selectors
-from programs.models import CohortStatus, Enrollment, EnrollmentStatus
+from programs.models import PARTICIPATING_STATUSES, CohortStatus, Enrollment, EnrollmentStatus
 from tests.factories.beneficiaries import HouseholdFactory, MemberFactory
 from tests.factories.programs import CohortFactory, ProgramFactory
 
@@ -87,9 +87,9 @@ def python_facts(program) -> dict:
     """Facts per member computed in Python from the rows, independently of the SQL."""
     members = list(Member.objects.select_related("household"))
     enrollments = list(Enrollment.objects.filter(program=program))
-    graduates = {e.member_id for e in enrollments if e.status == "lulus"}
+    graduates = {e.member_id for e in enrollments if e.status == EnrollmentStatus.COMPLETED}
     household_of = {m.pk: m.household_id for m in members}
-    participating = [e for e in enrollments if e.status in eligibility.PARTICIPATING]
+    participating = [e for e in enrollments if e.status in PARTICIPATING_STATUSES]
     return {
         m.pk: {
             "birth_date": m.birth_date,

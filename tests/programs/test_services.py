@@ -14,7 +14,6 @@ from programs.models import (
     EnrollmentStatus,
     FollowUp,
     Outcome,
-    TrainingSession,
 )
 from tests.factories.beneficiaries import MemberFactory
 from tests.factories.programs import CohortFactory, ProgramFactory, SessionFactory
@@ -23,47 +22,52 @@ from tests.programs.conftest import enroll, make_women
 pytestmark = pytest.mark.django_db
 
 
-def test_cohort_save_new_cohort_always_starts_as_draft():
+def test_cohort_create_new_cohort_always_starts_as_draft():
     program = ProgramFactory()
     today = datetime.date.today()
-    cohort = services.cohort_save(
-        cohort=Cohort(
-            program=program, number=1, starts_on=today, ends_on=today, venue="Aula", capacity=5, status="selesai"
-        )
+    cohort = services.cohort_create(
+        actor=None,
+        program=program,
+        data={
+            "number": 1,
+            "starts_on": today,
+            "ends_on": today,
+            "venue": "Aula",
+            "capacity": 5,
+            "status": CohortStatus.FINISHED,
+        },
     )
     assert cohort.status == CohortStatus.DRAFT
 
 
-def test_cohort_save_refuses_direct_status_change():
+def test_cohort_update_refuses_direct_status_change():
     cohort = CohortFactory(status=CohortStatus.DRAFT)
-    cohort.status = CohortStatus.RUNNING
     with pytest.raises(ValidationError) as error:
-        services.cohort_save(cohort=cohort)
+        services.cohort_update(actor=None, cohort=cohort, data={"status": CohortStatus.RUNNING})
     assert error.value.code == "status_direct"
 
 
-def test_cohort_save_refuses_capacity_below_accepted_seats(open_cohort):
+def test_cohort_update_refuses_capacity_below_accepted_seats(open_cohort):
     for woman in make_women(2):
         enroll(open_cohort, woman)
-    open_cohort.capacity = 1
     with pytest.raises(ValidationError, match="Kuota tidak boleh lebih kecil dari 2"):
-        services.cohort_save(cohort=open_cohort)
+        services.cohort_update(actor=None, cohort=open_cohort, data={"capacity": 1})
 
 
 def test_cohort_transition_follows_the_lifecycle_in_order():
     cohort = CohortFactory(status=CohortStatus.DRAFT)
     with pytest.raises(ValidationError) as error:
-        services.cohort_transition(cohort=cohort, action="start")
+        services.cohort_transition(actor=None, cohort=cohort, action="start")
     assert error.value.code == "wrong_status"
     assert "Draf" in error.value.messages[0]
-    cohort = services.cohort_transition(cohort=cohort, action="open")
+    cohort = services.cohort_transition(actor=None, cohort=cohort, action="open")
     assert cohort.status == CohortStatus.OPEN
 
 
 def test_cohort_start_needs_trainer_session_and_participants():
     cohort = CohortFactory(status=CohortStatus.OPEN, trainers="")
     with pytest.raises(ValidationError) as error:
-        services.cohort_transition(cohort=cohort, action="start")
+        services.cohort_transition(actor=None, cohort=cohort, action="start")
     message = error.value.messages[0]
     assert "belum ada pelatih" in message
     assert "belum ada sesi pelatihan" in message
@@ -75,16 +79,16 @@ def test_cohort_start_turns_accepted_into_enrolled_and_cancels_undecided(running
     accepted, applied = make_women(2)
     enroll(running_cohort, accepted)
     enroll(running_cohort, applied, accept=False)
-    services.cohort_transition(cohort=running_cohort, action="start")
+    services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     statuses = dict(Enrollment.objects.values_list("member_id", "status"))
     assert statuses == {accepted.pk: EnrollmentStatus.ENROLLED, applied.pk: EnrollmentStatus.CANCELLED}
 
 
 def test_cohort_finish_refuses_while_participants_undecided(running_cohort):
     enroll(running_cohort, make_women(1)[0])
-    services.cohort_transition(cohort=running_cohort, action="start")
+    services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     with pytest.raises(ValidationError, match="Masih ada 1 peserta berstatus terdaftar"):
-        services.cohort_transition(cohort=running_cohort, action="finish")
+        services.cohort_transition(actor=None, cohort=running_cohort, action="finish")
 
 
 def test_enrollment_refused_into_finished_cohort():
@@ -111,7 +115,7 @@ def test_enrollment_drop_promotes_waitlist_in_order(open_cohort):
     enroll(open_cohort, b)
     waiting_first = enroll(open_cohort, c)
     waiting_second = enroll(open_cohort, d)
-    services.enrollment_drop(enrollment=first, reason="Pindah domisili")
+    services.enrollment_transition(actor=None, enrollment=first, action="drop", reason="Pindah domisili")
     waiting_first.refresh_from_db()
     waiting_second.refresh_from_db()
     assert waiting_first.status == EnrollmentStatus.ACCEPTED
@@ -123,7 +127,7 @@ def test_enrollment_drop_promotes_waitlist_in_order(open_cohort):
 def test_enrollment_drop_needs_a_reason(open_cohort):
     enrollment = enroll(open_cohort, make_women(1)[0])
     with pytest.raises(ValidationError, match="Alasan keluar wajib diisi"):
-        services.enrollment_drop(enrollment=enrollment, reason="  ")
+        services.enrollment_transition(actor=None, enrollment=enrollment, action="drop", reason="  ")
 
 
 def test_enrollment_refused_twice_in_same_program():
@@ -172,7 +176,7 @@ def test_enrollment_outside_recruiting_kelurahan_is_not_eligible(open_cohort, ke
 def _start(cohort, n=3):
     women = make_women(n)
     enrollments = [enroll(cohort, w) for w in women]
-    services.cohort_transition(cohort=cohort, action="start")
+    services.cohort_transition(actor=None, cohort=cohort, action="start")
     return [Enrollment.objects.get(pk=e.pk) for e in enrollments]
 
 
@@ -180,7 +184,7 @@ def test_attendance_for_future_session_refused(running_cohort):
     enrollments = _start(running_cohort)
     future = running_cohort.sessions.get(topic="Menjahit blus")
     with pytest.raises(ValidationError) as error:
-        services.attendance_record(session=future, present_ids=[enrollments[0].pk], enrollments=enrollments)
+        services.attendance_record(actor=None, session=future, present_ids=[enrollments[0].pk])
     assert "belum berlangsung" in error.value.messages[0]
     assert not Attendance.objects.exists()
 
@@ -189,15 +193,15 @@ def test_attendance_refuses_unknown_participant_and_saves_nothing(running_cohort
     enrollments = _start(running_cohort)
     session = running_cohort.sessions.first()
     with pytest.raises(ValidationError):
-        services.attendance_record(session=session, present_ids=[enrollments[0].pk, 999999], enrollments=enrollments)
+        services.attendance_record(actor=None, session=session, present_ids=[enrollments[0].pk, 999999])
     assert not Attendance.objects.exists()
 
 
 def test_attendance_record_is_repeatable_and_updates(running_cohort):
     enrollments = _start(running_cohort)
     session = running_cohort.sessions.first()
-    services.attendance_record(session=session, present_ids=[enrollments[0].pk], enrollments=enrollments)
-    services.attendance_record(session=session, present_ids=[enrollments[1].pk], enrollments=enrollments)
+    services.attendance_record(actor=None, session=session, present_ids=[enrollments[0].pk])
+    services.attendance_record(actor=None, session=session, present_ids=[enrollments[1].pk])
     present = set(Attendance.objects.filter(is_present=True).values_list("enrollment_id", flat=True))
     assert present == {enrollments[1].pk}
     assert Attendance.objects.count() == 3
@@ -206,11 +210,11 @@ def test_attendance_record_is_repeatable_and_updates(running_cohort):
 def test_completion_requires_minimum_attendance(running_cohort):
     enrollments = _start(running_cohort)
     s1, s2 = running_cohort.sessions.filter(held_on__lte=datetime.date.today())
-    services.attendance_record(session=s1, present_ids=[e.pk for e in enrollments], enrollments=enrollments)
-    services.attendance_record(session=s2, present_ids=[enrollments[0].pk], enrollments=enrollments)
+    services.attendance_record(actor=None, session=s1, present_ids=[e.pk for e in enrollments])
+    services.attendance_record(actor=None, session=s2, present_ids=[enrollments[0].pk])
     with pytest.raises(ValidationError, match="belum memenuhi kehadiran minimal 75%: hadir 1 dari 2 sesi"):
-        services.enrollment_complete(enrollment=enrollments[1])
-    done = services.enrollment_complete(enrollment=enrollments[0])
+        services.enrollment_transition(actor=None, enrollment=enrollments[1], action="complete")
+    done = services.enrollment_transition(actor=None, enrollment=enrollments[0], action="complete")
     assert done.status == EnrollmentStatus.COMPLETED
     assert len(done.certificate_code) == 12
     assert sorted(done.follow_ups.values_list("months_after", flat=True)) == [3, 6, 12]
@@ -219,10 +223,10 @@ def test_completion_requires_minimum_attendance(running_cohort):
 def test_cohort_complete_all_splits_by_attendance(running_cohort):
     enrollments = _start(running_cohort)
     s1, s2 = running_cohort.sessions.filter(held_on__lte=datetime.date.today())
-    services.attendance_record(session=s1, present_ids=[e.pk for e in enrollments], enrollments=enrollments)
-    services.attendance_record(session=s2, present_ids=[e.pk for e in enrollments[:2]], enrollments=enrollments)
-    assert services.cohort_complete_all(cohort=running_cohort) == (2, 1)
-    services.cohort_transition(cohort=running_cohort, action="finish")
+    services.attendance_record(actor=None, session=s1, present_ids=[e.pk for e in enrollments])
+    services.attendance_record(actor=None, session=s2, present_ids=[e.pk for e in enrollments[:2]])
+    assert services.cohort_complete_all(actor=None, cohort=running_cohort) == (2, 1)
+    services.cohort_transition(actor=None, cohort=running_cohort, action="finish")
     assert Cohort.objects.get(pk=running_cohort.pk).status == CohortStatus.FINISHED
 
 
@@ -235,15 +239,17 @@ def test_follow_up_dates_follow_completion_date():
 def _graduate(cohort):
     enrollments = _start(cohort, n=1)
     for session in cohort.sessions.filter(held_on__lte=datetime.date.today()):
-        services.attendance_record(session=session, present_ids=[enrollments[0].pk], enrollments=enrollments)
-    return services.enrollment_complete(enrollment=enrollments[0], completed_on=datetime.date(2025, 1, 10))
+        services.attendance_record(actor=None, session=session, present_ids=[enrollments[0].pk])
+    return services.enrollment_transition(
+        actor=None, enrollment=enrollments[0], action="complete", completed_on=datetime.date(2025, 1, 10)
+    )
 
 
 def test_followups_list_due_is_idempotent_per_day(running_cohort):
     graduate = _graduate(running_cohort)
     today = datetime.date(2025, 7, 15)
-    assert services.followups_list_due(today=today) == 2  # 3 and 6 months are due, 12 not yet
-    assert services.followups_list_due(today=today) == 0
+    assert services.followups_list_due(actor=None, today=today) == 2  # 3 and 6 months are due, 12 not yet
+    assert services.followups_list_due(actor=None, today=today) == 0
     assert set(FollowUp.objects.filter(listed_due_on=today).values_list("months_after", flat=True)) == {3, 6}
     assert graduate.follow_ups.get(months_after=12).listed_due_on is None
 
@@ -257,9 +263,9 @@ def test_list_due_followups_task_runs(running_cohort):
 
 def test_outcome_negative_income_refused(running_cohort):
     follow_up = _graduate(running_cohort).follow_ups.get(months_after=6)
-    outcome = Outcome(recorded_on=datetime.date.today(), income_before=-1, income_after=500_000)
+    data = {"recorded_on": datetime.date.today(), "income_before": -1, "income_after": 500_000}
     with pytest.raises(ValidationError) as error:
-        services.outcome_record(follow_up=follow_up, outcome=outcome)
+        services.outcome_record(actor=None, follow_up=follow_up, data=data)
     assert "income_before" in error.value.message_dict
     assert not Outcome.objects.exists()
 
@@ -268,39 +274,40 @@ def test_outcome_online_needs_a_channel_and_business_needs_a_kind(running_cohort
     follow_up = _graduate(running_cohort).follow_ups.get(months_after=6)
     with pytest.raises(ValidationError, match="saluran penjualan daring"):
         services.outcome_record(
-            follow_up=follow_up, outcome=Outcome(recorded_on=datetime.date.today(), sells_online=True)
+            actor=None, follow_up=follow_up, data={"recorded_on": datetime.date.today(), "sells_online": True}
         )
     with pytest.raises(ValidationError, match="jenis usaha"):
         services.outcome_record(
-            follow_up=follow_up, outcome=Outcome(recorded_on=datetime.date.today(), has_business=True)
+            actor=None, follow_up=follow_up, data={"recorded_on": datetime.date.today(), "has_business": True}
         )
     outcome = services.outcome_record(
+        actor=None,
         follow_up=follow_up,
-        outcome=Outcome(
-            recorded_on=datetime.date.today(),
-            has_business=True,
-            business_kind="jahit",
-            business_name="Jahit Bu Siti",
-            income_before=300_000,
-            income_after=1_250_000,
-            sells_online=True,
-            sells_on_whatsapp=True,
-        ),
+        data={
+            "recorded_on": datetime.date.today(),
+            "has_business": True,
+            "business_kind": "jahit",
+            "business_name": "Jahit Bu Siti",
+            "income_before": 300_000,
+            "income_after": 1_250_000,
+            "sells_online": True,
+            "sells_on_whatsapp": True,
+        },
     )
     assert outcome.channels == ["WhatsApp"]
 
 
 def test_session_outside_cohort_dates_refused(open_cohort):
-    session = TrainingSession(cohort=open_cohort, held_on=open_cohort.ends_on + datetime.timedelta(days=1), topic="X")
+    data = {"held_on": open_cohort.ends_on + datetime.timedelta(days=1), "topic": "X"}
     with pytest.raises(ValidationError) as error:
-        services.session_save(session=session)
+        services.session_create(actor=None, cohort=open_cohort, data=data)
     assert "held_on" in error.value.message_dict
 
 
 def test_session_refused_for_finished_cohort():
     cohort = CohortFactory(status=CohortStatus.FINISHED)
     with pytest.raises(ValidationError, match="Angkatan sudah selesai"):
-        services.session_save(session=TrainingSession(cohort=cohort, held_on=cohort.starts_on, topic="X"))
+        services.session_create(actor=None, cohort=cohort, data={"held_on": cohort.starts_on, "topic": "X"})
 
 
 def test_history_records_enrollment_with_acting_user(open_cohort, user_kecamatan):
@@ -320,8 +327,7 @@ def test_cohort_capacity_increase_seats_the_waitlist(open_cohort):
     enroll(open_cohort, a)
     enroll(open_cohort, b)
     waiting = enroll(open_cohort, c)
-    open_cohort.capacity = 3
-    services.cohort_save(cohort=open_cohort)
+    services.cohort_update(actor=None, cohort=open_cohort, data={"capacity": 3})
     waiting.refresh_from_db()
     assert waiting.status == EnrollmentStatus.ACCEPTED
 
@@ -332,7 +338,13 @@ def test_enrollment_decide_waitlists_when_full_and_reject_cancels():
     enroll(cohort, a)
     applied = enroll(cohort, b, accept=False)
     rejected = enroll(cohort, c, accept=False)
-    assert services.enrollment_decide(enrollment=applied, accept=True).status == EnrollmentStatus.WAITLISTED
-    assert services.enrollment_decide(enrollment=rejected, accept=False).status == EnrollmentStatus.CANCELLED
+    assert (
+        services.enrollment_transition(actor=None, enrollment=applied, action="accept").status
+        == EnrollmentStatus.WAITLISTED
+    )
+    assert (
+        services.enrollment_transition(actor=None, enrollment=rejected, action="reject").status
+        == EnrollmentStatus.CANCELLED
+    )
     with pytest.raises(ValidationError, match="Hanya pengajuan"):
-        services.enrollment_decide(enrollment=rejected, accept=True)
+        services.enrollment_transition(actor=None, enrollment=rejected, action="accept")

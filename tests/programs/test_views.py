@@ -24,14 +24,14 @@ def started(running_cohort, keramasan, kemang_agung):
         MemberFactory(household=HouseholdFactory(kelurahan=kemang_agung), female=True, full_name="Dewi Kemang"),
     ]
     enrollments = [enroll(running_cohort, m) for m in members]
-    services.cohort_transition(cohort=running_cohort, action="start")
+    services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     return running_cohort, [Enrollment.objects.get(pk=e.pk) for e in enrollments]
 
 
 def _graduate_all(cohort, enrollments):
     for session in cohort.sessions.filter(held_on__lte=datetime.date.today()):
-        services.attendance_record(session=session, present_ids=[e.pk for e in enrollments], enrollments=enrollments)
-    services.cohort_complete_all(cohort=cohort)
+        services.attendance_record(actor=None, session=session, present_ids=[e.pk for e in enrollments])
+    services.cohort_complete_all(actor=None, cohort=cohort)
     return [Enrollment.objects.get(pk=e.pk) for e in enrollments]
 
 
@@ -432,14 +432,15 @@ def test_household_page_shows_programs_panel_with_outcome(client_for, user_kecam
     graduated = _graduate_all(cohort, enrollments)
     follow_up = graduated[0].follow_ups.get(months_after=3)
     services.outcome_record(
+        actor=None,
         follow_up=follow_up,
-        outcome=Outcome(
-            recorded_on=datetime.date.today(),
-            has_business=True,
-            business_kind="jahit",
-            income_before=0,
-            income_after=800_000,
-        ),
+        data={
+            "recorded_on": datetime.date.today(),
+            "has_business": True,
+            "business_kind": "jahit",
+            "income_before": 0,
+            "income_after": 800_000,
+        },
     )
     url = reverse("beneficiaries:household_detail", args=[graduated[0].member.household_id])
     content = client_for(user_kecamatan).get(url).content.decode()
@@ -516,7 +517,7 @@ def test_large_ids_are_not_localized_in_form_values(client_for, user_kecamatan, 
     assert 'value="123456"' in client.get(reverse("programs:candidate_list", args=[running_cohort.pk])).content.decode()
     enrollment = enroll(running_cohort, member)
     Enrollment.objects.filter(pk=enrollment.pk).update(id=234567)
-    services.cohort_transition(cohort=running_cohort, action="start")
+    services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     session = running_cohort.sessions.first()
     url = reverse("programs:attendance", args=[session.pk])
     assert 'value="234567"' in client.get(url).content.decode()

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def request_and_run(user, month, kelurahan=None, report_type=ReportType.BULANAN, capture=None):
     with capture(execute=True):
-        return services.report_request(user=user, report_type=report_type, month=month, kelurahan=kelurahan)
+        return services.report_request(actor=user, report_type=report_type, month=month, kelurahan=kelurahan)
 
 
 def test_request_runs_the_task_after_commit_and_writes_files(
@@ -58,7 +58,7 @@ def test_running_the_same_period_twice_leaves_one_run_with_the_same_figures(
 
 def test_a_task_delivered_twice_does_nothing_the_second_time(registry, period, user_kecamatan):
     run = services.report_request(
-        user=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None, enqueue=False
+        actor=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None, enqueue=False
     )
     assert tasks.generate_report_task.apply(args=[run.pk]).get() == "done"
     assert tasks.generate_report_task.apply(args=[run.pk]).get() == "skipped"
@@ -68,18 +68,18 @@ def test_a_task_delivered_twice_does_nothing_the_second_time(registry, period, u
 
 def test_kecamatan_and_kelurahan_runs_are_separate_rows(registry, period, user_kecamatan, keramasan):
     a = services.report_request(
-        user=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None, enqueue=False
+        actor=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None, enqueue=False
     )
     b = services.report_request(
-        user=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=keramasan, enqueue=False
+        actor=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=keramasan, enqueue=False
     )
     c = services.report_request(
-        user=user_kecamatan, report_type=ReportType.KOORDINASI, month=period[0], kelurahan=None, enqueue=False
+        actor=user_kecamatan, report_type=ReportType.KOORDINASI, month=period[0], kelurahan=None, enqueue=False
     )
     assert len({a.pk, b.pk, c.pk}) == 3
     # Asked again while queued: the same row, nothing added.
     again = services.report_request(
-        user=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None, enqueue=False
+        actor=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None, enqueue=False
     )
     assert again.pk == a.pk and ReportRun.objects.count() == 3
 
@@ -101,12 +101,12 @@ def test_unique_constraint_refuses_a_second_kecamatan_run_of_the_same_month(peri
 
 def test_staf_kelurahan_may_only_request_its_own_kelurahan(period, user_kelurahan, keramasan, kemang_agung):
     with pytest.raises(ValidationError) as exc:
-        services.report_request(user=user_kelurahan, report_type="bulanan", month=period[0], kelurahan=kemang_agung)
+        services.report_request(actor=user_kelurahan, report_type="bulanan", month=period[0], kelurahan=kemang_agung)
     assert exc.value.code == "out_of_scope"
     with pytest.raises(ValidationError):
-        services.report_request(user=user_kelurahan, report_type="bulanan", month=period[0], kelurahan=None)
+        services.report_request(actor=user_kelurahan, report_type="bulanan", month=period[0], kelurahan=None)
     run = services.report_request(
-        user=user_kelurahan, report_type="bulanan", month=period[0], kelurahan=keramasan, enqueue=False
+        actor=user_kelurahan, report_type="bulanan", month=period[0], kelurahan=keramasan, enqueue=False
     )
     assert run.kelurahan == keramasan
 
@@ -114,13 +114,13 @@ def test_staf_kelurahan_may_only_request_its_own_kelurahan(period, user_keluraha
 def test_pimpinan_and_lembaga_may_not_request(period, user_pimpinan, user_lembaga):
     for user in (user_pimpinan, user_lembaga):
         with pytest.raises(PermissionDenied):
-            services.report_request(user=user, report_type="bulanan", month=period[0], kelurahan=None)
+            services.report_request(actor=user, report_type="bulanan", month=period[0], kelurahan=None)
 
 
 def test_future_period_is_refused(user_kecamatan):
     with pytest.raises(ValidationError) as exc:
         services.report_request(
-            user=user_kecamatan,
+            actor=user_kecamatan,
             report_type="bulanan",
             month=month_start(datetime.date.today()) + datetime.timedelta(days=40),
             kelurahan=None,
@@ -141,7 +141,7 @@ def test_a_failing_report_records_why_and_can_be_retried(
     assert "ValueError" in run.error and "data rusak" in run.error
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_retry(user=user_kecamatan, run=run)
+        services.report_retry(actor=user_kecamatan, run=run)
     run.refresh_from_db()
     assert (run.status, run.error, run.attempts) == (RunStatus.DONE, "", 2)
 
@@ -151,7 +151,7 @@ def test_retry_of_a_finished_run_is_refused(period, user_kecamatan):
 
     run = ReportRunFactory()
     with pytest.raises(ValidationError):
-        services.report_retry(user=user_kecamatan, run=run)
+        services.report_retry(actor=user_kecamatan, run=run)
 
 
 def test_scheduled_monthly_reports_cover_kecamatan_and_each_kelurahan(registry, django_capture_on_commit_callbacks):

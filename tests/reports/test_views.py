@@ -28,11 +28,11 @@ def runs(keramasan, kemang_agung):
 def generated(registry, period, user_kecamatan, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         run = services.report_request(
-            user=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None
+            actor=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None
         )
     with django_capture_on_commit_callbacks(execute=True):
         kel = services.report_request(
-            user=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=registry["keramasan"]
+            actor=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=registry["keramasan"]
         )
     run.refresh_from_db()
     kel.refresh_from_db()

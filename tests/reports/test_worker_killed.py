@@ -53,7 +53,7 @@ def stop(worker: subprocess.Popen) -> None:
 def test_report_worker_killed_mid_task_completes_exactly_once_on_another_worker():
     known_registry()
     run = services.report_request(
-        user=None, report_type=ReportType.BULANAN, month=datetime.date.today(), kelurahan=None, enqueue=False
+        actor=None, report_type=ReportType.BULANAN, month=datetime.date.today(), kelurahan=None, enqueue=False
     )
     queue = f"uji-laporan-{uuid.uuid4().hex[:8]}"  # private queue: no other worker on this Redis takes it
     eager = celery_app.conf.task_always_eager

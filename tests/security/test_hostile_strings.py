@@ -31,7 +31,7 @@ from beneficiaries import services as registry
 from beneficiaries.models import Household, Member
 from grievances.models import Grievance
 from programs import services as programs
-from programs.models import Cohort, Enrollment, EnrollmentStatus, Program
+from programs.models import Enrollment, EnrollmentStatus
 from reports import services as reports
 from reports.models import FileKind, ReportType
 from tests.factories.aid_distribution import AidPackageFactory, InstitutionFactory, worker_of
@@ -231,29 +231,31 @@ def test_hostile_program_text_is_escaped_and_printed_on_certificates(
     client, client_for, user_kecamatan, keramasan, program_name, venue, name
 ):
     n = next(serial)
-    program = programs.program_save(
-        program=Program(
-            name=f"{program_name[:120]} {n}",
-            description=program_name,
-            kind="pelatihan",
-            organiser_kind="kecamatan",
-            funding_source="apbd",
-            budget=1_000_000,
-        )
+    program = programs.program_create(
+        actor=user_kecamatan,
+        data={
+            "name": f"{program_name[:120]} {n}",
+            "description": program_name,
+            "kind": "pelatihan",
+            "organiser_kind": "kecamatan",
+            "funding_source": "apbd",
+            "budget": 1_000_000,
+        },
     )
-    cohort = programs.cohort_save(
-        cohort=Cohort(
-            program=program,
-            number=1,
-            name=venue[:140],
-            venue=venue,
-            trainers=name,
-            starts_on=datetime.date(2026, 1, 5),
-            ends_on=datetime.date(2026, 2, 5),
-            capacity=5,
-        )
+    cohort = programs.cohort_create(
+        actor=user_kecamatan,
+        program=program,
+        data={
+            "number": 1,
+            "name": venue[:140],
+            "venue": venue,
+            "trainers": name,
+            "starts_on": datetime.date(2026, 1, 5),
+            "ends_on": datetime.date(2026, 2, 5),
+            "capacity": 5,
+        },
     )
-    cohort = programs.cohort_transition(cohort=cohort, action="open")
+    cohort = programs.cohort_transition(actor=user_kecamatan, cohort=cohort, action="open")
     household = Household.objects.create(
         kk_number=make_kk(n), kelurahan=keramasan, rt=RTFactory(kelurahan=keramasan, number=1, rw=1), address="Jl. A"
     )
@@ -269,7 +271,7 @@ def test_hostile_program_text_is_escaped_and_printed_on_certificates(
         },
         warnings_confirmed=True,
     )
-    enrollment = programs.enrollment_create(cohort=cohort, member=member)
+    enrollment = programs.enrollment_create(actor=user_kecamatan, cohort=cohort, member=member)
     code = f"HS{n:010d}"
     Enrollment.objects.filter(pk=enrollment.pk).update(
         status=EnrollmentStatus.COMPLETED, completed_on=datetime.date(2026, 2, 5), certificate_code=code
@@ -307,7 +309,7 @@ def test_hostile_aid_text_is_escaped_and_printed_in_the_handover_record(
     package = AidPackageFactory(name=f"{package_name} {n}")
     worker = worker_of(institution, username=f"petugas.hs{n}", counsellor=True)
     round_ = aid.round_create(
-        user=worker,
+        actor=worker,
         institution=institution,
         name=round_name,
         period=timezone.localdate().replace(day=1),
@@ -324,20 +326,20 @@ def test_hostile_aid_text_is_escaped_and_printed_in_the_handover_record(
         birth_date=datetime.date(2014, 3, 3),
         relationship=choices.Relationship.CHILD,
     )
-    aid.entitlements_add(user=worker, round_=round_, household_ids=[household.pk])
+    aid.entitlements_add(actor=worker, round_=round_, household_ids=[household.pk])
     for action, actor in (("submit", worker), ("approve", user_kecamatan), ("start", worker)):
-        round_ = aid.round_transition(user=actor, round_=round_, action=action)
+        round_ = aid.round_transition(actor=actor, round_=round_, action=action)
     aid.delivery_record(
-        user=worker,
+        actor=worker,
         entitlement=Entitlement.objects.get(round=round_),
         client_uuid=uuid.uuid4(),
         proxy_name=notes[:150],
         proxy_relation="tetangga",
         notes=notes,
     )
-    round_ = aid.round_transition(user=worker, round_=round_, action="close")
+    round_ = aid.round_transition(actor=worker, round_=round_, action="close")
     case = aid.support_case_open(
-        user=worker,
+        actor=worker,
         institution=institution,
         member=child,
         opened_on=timezone.localdate(),
@@ -346,7 +348,7 @@ def test_hostile_aid_text_is_escaped_and_printed_in_the_handover_record(
         consent_on=timezone.localdate(),
     )
     session = aid.support_session_add(
-        user=worker, case=case, held_on=timezone.localdate(), kind="konseling", notes=notes
+        actor=worker, case=case, held_on=timezone.localdate(), kind="konseling", notes=notes
     )
     institution.refresh_from_db()
     package.refresh_from_db()
@@ -464,7 +466,7 @@ def test_hostile_institution_name_in_report_files_is_neutralised_and_printed(
     institution = InstitutionFactory(name=f"{institution_name} {n}")
     worker = worker_of(institution, username=f"petugas.lap{n}")
     round_ = aid.round_create(
-        user=worker, institution=institution, name="Sembako", period=month, package=AidPackageFactory()
+        actor=worker, institution=institution, name="Sembako", period=month, package=AidPackageFactory()
     )
     household = Household.objects.create(
         kk_number=make_kk(n), kelurahan=keramasan, rt=RTFactory(kelurahan=keramasan, number=1, rw=1), address="Jl. C"
@@ -480,7 +482,7 @@ def test_hostile_institution_name_in_report_files_is_neutralised_and_printed(
     institution.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run = reports.report_request(user=user_kecamatan, report_type=ReportType.BULANAN, month=month, kelurahan=None)
+        run = reports.report_request(actor=user_kecamatan, report_type=ReportType.BULANAN, month=month, kelurahan=None)
     run.refresh_from_db()
     files = [(f.kind, f.file.open("rb").read()) for f in run.files.all()]
     csv_files = [content for kind, content in files if kind == FileKind.CSV]
@@ -495,7 +497,9 @@ def test_certificate_of_a_name_without_letter_initials_still_verifies(client, ke
     from tests.factories.beneficiaries import MemberFactory
     from tests.factories.programs import CohortFactory
 
-    enrollment = programs.enrollment_create(cohort=CohortFactory(), member=MemberFactory(full_name="'Aisyah"))
+    enrollment = programs.enrollment_create(
+        actor=None, cohort=CohortFactory(), member=MemberFactory(full_name="'Aisyah")
+    )
     Enrollment.objects.filter(pk=enrollment.pk).update(
         status=EnrollmentStatus.COMPLETED, completed_on=datetime.date(2026, 2, 5), certificate_code="HSAISYAH0001"
     )

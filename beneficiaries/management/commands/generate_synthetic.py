@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from beneficiaries import synthetic
 from beneficiaries.models import Household, Member
+from beneficiaries.services import card_codes_new
 from core.bulk import copy_value as _copy_value
 from core.models import RT, Kelurahan
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
                     [size],
                 )
                 ids = [row[0] for row in cursor.fetchall()]
+                codes = card_codes_new(len(ids))
                 hh_buf, m_buf = io.StringIO(), io.StringIO()
                 for household_id in ids:
                     hh = synthetic.household(rng, numbers, today=today)
@@ -83,6 +85,7 @@ class Command(BaseCommand):
                         "home_ownership": hh.home_ownership,
                         "welfare_source": "Sintetis",
                         "card_token": secrets.token_urlsafe(18),
+                        "card_code": codes.pop(),
                     }
                     row = [str(household_id)] + [
                         _copy_value(values[f.name] if f.name in values else f.get_default()) for f in hh_fields

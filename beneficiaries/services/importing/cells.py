@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from beneficiaries.services.importing.columns import CODE_LISTS, COLUMNS, TEXT_LIMITS
 from beneficiaries.validators import normalise_number
+from core.spreadsheets import FORMULA_PREFIXES
 
 MONTHS = {
     name: i + 1
@@ -30,6 +33,7 @@ MONTHS = {
     )
 }
 SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE][+]?\d+$")
+_FORMULA_STARTS = tuple(p for p in FORMULA_PREFIXES if p.strip())
 
 
 class CellError(Exception):
@@ -63,6 +67,13 @@ def parse_number_id(value, *, label: str) -> str:
             % {"label": label, "n": len(digits)}
         )
     text = str(value).strip().lstrip("'")
+    if "*" in text:
+        raise CellError(
+            _(
+                "%(label)s tersamar (berisi *): berkas ekspor tersamar tidak dapat diimpor ulang. Ekspor ulang dengan NIK/KK lengkap lalu impor berkas itu."
+            )
+            % {"label": label}
+        )
     if SCIENTIFIC.match(text):
         raise CellError(
             _(
@@ -86,7 +97,7 @@ def parse_date(value) -> datetime.date:
             pass
     for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d"):
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
         except ValueError:
             continue
     match = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$", text)
@@ -133,7 +144,10 @@ def parse_int(value, *, label: str, low: int, high: int) -> int:
 
 def _text(value) -> str:
     if type(value) is str:
-        return value.strip()
+        text = value.strip()
+        if text[:1] == "'" and text[1:2] in _FORMULA_STARTS:
+            return text[1:]  # the apostrophe the export put before a formula-like text (core.spreadsheets)
+        return text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -161,3 +175,54 @@ def _parse_birth_date(value, *, today: datetime.date) -> datetime.date:
     if born > today or born.year < 1900:
         raise CellError(_("tanggal lahir %(date)s tidak mungkin.") % {"date": born.strftime("%d-%m-%Y")})
     return born
+
+
+# --- The family's other columns (housing, welfare status, assets, GPS): parsed by the model field's type --------
+
+TRUE_WORDS = frozenset({"ya", "y", "iya", "1", "benar", "true"})
+FALSE_WORDS = frozenset({"tidak", "t", "bukan", "0", "salah", "false"})
+
+
+def parse_bool(value, *, label: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise CellError(_("%(label)s harus ya atau tidak (tertulis '%(value)s').") % {"label": label, "value": text[:20]})
+
+
+def parse_decimal(value, *, label: str, field) -> decimal.Decimal:
+    """A decimal with a comma or a point, rounded to the field's places; the field's own range checks apply."""
+    if isinstance(value, bool):
+        raise CellError(_("%(label)s harus angka.") % {"label": label})
+    text = repr(value) if isinstance(value, float) else _text(value).replace(" ", "")
+    if "," in text and "." in text:  # thousands separators: the last separator is the decimal one (1.234,5)
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(thousands, "")
+    try:
+        number = decimal.Decimal(text.replace(",", "."))
+    except decimal.InvalidOperation:
+        raise CellError(_("%(label)s harus angka (tertulis '%(value)s').") % {"label": label, "value": text[:20]})
+    if not number.is_finite():
+        raise CellError(_("%(label)s harus angka.") % {"label": label})
+    number = number.quantize(decimal.Decimal(1).scaleb(-field.decimal_places), rounding=decimal.ROUND_HALF_UP)
+    if abs(number) >= 10 ** (field.max_digits - field.decimal_places):
+        raise CellError(_("%(label)s terlalu besar.") % {"label": label})
+    _run_validators(field, number, label=label)
+    return number
+
+
+def parse_whole(value, *, label: str, low: int, high: int, field) -> int:
+    number = parse_int(value, label=label, low=low, high=high)
+    _run_validators(field, number, label=label)
+    return number
+
+
+def _run_validators(field, value, *, label: str) -> None:
+    try:
+        field.run_validators(value)
+    except ValidationError as exc:
+        raise CellError(f"{label}: {' '.join(exc.messages)}")

@@ -1,55 +1,53 @@
-"""The columns of the import template: headers, which are required, and the keys they fill."""
+"""The columns of the import template: headers, which are required, and the keys they fill.
+
+Derived from the field lists in `beneficiaries.fields` (the one definition): the family's identifying columns,
+then one member per row, then the family's other details. The export writes the same columns (B5: an export,
+corrected in a spreadsheet, imports again).
+"""
 
 from __future__ import annotations
 
 from beneficiaries import choices
+from beneficiaries import fields as editable
+
+# The RT of a household is three columns in a file: the kelurahan's name, the RT's number, and its RW (checked).
+_RT_COLUMNS = {
+    "kelurahan": ("kelurahan", True, "Nama kelurahan, mis. Keramasan."),
+    "rt": None,  # from the field list
+    "rw": ("rw", False, "Nomor RW (angka); harus sama dengan RW tercatat untuk RT tersebut."),
+}
+
+
+def _columns() -> dict[str, tuple[str, bool, str]]:
+    columns: dict[str, tuple[str, bool, str]] = {}
+
+    def add(items):
+        for field in items:
+            if not field.header:
+                continue
+            entry = (field.header, field.required, field.description)
+            if field.name == "rt":
+                for key, fixed in _RT_COLUMNS.items():
+                    columns[key] = fixed or entry
+            else:
+                columns[field.name] = entry
+
+    add(f for f in editable.HOUSEHOLD if f.before_members)
+    add(editable.MEMBER)
+    add(editable.HOUSEHOLD_DETAILS)
+    return columns
+
 
 # Column key -> (header in the template, required, description for the template's second sheet)
-COLUMNS: dict[str, tuple[str, bool, str]] = {
-    "kk_number": ("no_kk", True, "Nomor KK, 16 digit. Format kolom sebagai Teks."),
-    "kelurahan": ("kelurahan", True, "Nama kelurahan, mis. Keramasan."),
-    "rt": ("rt", True, "Nomor RT (angka)."),
-    "rw": ("rw", False, "Nomor RW (angka); harus sama dengan RW tercatat untuk RT tersebut."),
-    "address": ("alamat", True, "Jalan/lorong."),
-    "house_number": ("no_rumah", False, "Nomor rumah."),
-    "desil": ("desil", False, "1-10, dari data BPS/Dinsos."),
-    "nik": ("nik", False, "NIK, 16 digit. Format kolom sebagai Teks. Kosong hanya jika alasan_tanpa_nik diisi."),
-    "nik_missing_reason": (
-        "alasan_tanpa_nik",
-        False,
-        "Kode alasan belum ada NIK: 1 bayi baru lahir, 2 tidak punya dokumen, 3 sedang diproses, 4 lainnya.",
-    ),
-    "full_name": ("nama_lengkap", True, "Nama sesuai KK."),
-    "sex": ("jenis_kelamin", True, "L atau P."),
-    "birth_place": ("tempat_lahir", False, "Tempat lahir."),
-    "birth_date": ("tanggal_lahir", True, "DD-MM-YYYY, DD/MM/YYYY atau YYYY-MM-DD."),
-    "relationship": ("hubungan", True, "Kode SHDK (1 Kepala Keluarga, 3 Istri, 4 Anak, ...) atau namanya."),
-    "marital_status": ("status_kawin", False, "Kode atau nama (Belum kawin, Kawin, Cerai hidup, Cerai mati)."),
-    "religion": ("agama", False, "Kode atau nama."),
-    "education": ("pendidikan", False, "Kode pendidikan dalam KK (1-10) atau namanya."),
-    "school_participation": (
-        "partisipasi_sekolah",
-        False,
-        "1 tidak/belum pernah, 2 masih sekolah, 3 tidak bersekolah lagi.",
-    ),
-    "occupation": ("pekerjaan", False, "Kode pekerjaan Dukcapil atau namanya."),
-}
+COLUMNS: dict[str, tuple[str, bool, str]] = _columns()
 HEADER_TO_KEY = {header: key for key, (header, _req, _desc) in COLUMNS.items()}
-HOUSEHOLD_KEYS = ("kelurahan_id", "rt_id", "address", "house_number", "desil")
-MEMBER_KEYS = (
-    "nik",
-    "nik_missing_reason",
-    "full_name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "relationship",
-    "marital_status",
-    "religion",
-    "education",
-    "school_participation",
-    "occupation",
-)
+#: The household's other columns (after the members in the file), parsed by their model field's type.
+DETAIL_KEYS = tuple(f.name for f in editable.HOUSEHOLD_DETAILS)
+#: The staged household values, in the staging table's and the registry's names.
+HOUSEHOLD_KEYS = ("kelurahan_id", "rt_id", "address", "house_number", "desil", *DETAIL_KEYS)
+MEMBER_KEYS = tuple(f.name for f in editable.MEMBER if f.header)
+#: Which file column a staged key comes from (for "a column the file does not have changes nothing").
+SOURCE_COLUMN = {"kelurahan_id": "kelurahan", "rt_id": "rt"}
 CODE_LISTS = {
     "relationship": choices.Relationship,
     "marital_status": choices.MaritalStatus,
@@ -60,7 +58,7 @@ CODE_LISTS = {
     "nik_missing_reason": choices.NikMissingReason,
 }
 
-HOUSEHOLD_COLUMNS = ("kelurahan", "rt", "rw", "address", "house_number", "desil")
+HOUSEHOLD_COLUMNS = ("kelurahan", "rt", "rw", "address", "house_number", "desil", *DETAIL_KEYS)
 REQUIRED = tuple((key, header) for key, (header, required, _desc) in COLUMNS.items() if required)
 REQUIRED_KEYS = frozenset(key for key, _header in REQUIRED)
 CELL_KEYS = ("sex", "birth_date", *CODE_LISTS)  # parsed once per distinct cell value (_RowParser)
@@ -68,3 +66,22 @@ CELL_KEYS = ("sex", "birth_date", *CODE_LISTS)  # parsed once per distinct cell 
 STAGED_KEYS = (*HOUSEHOLD_KEYS, *(key for key in MEMBER_KEYS if key != "nik"))
 STAGED_COLUMNS = ["batch_id", "row_number", "kk_number", "nik", "errors", "is_accepted", *STAGED_KEYS]
 TEXT_LIMITS = {"address": 200, "house_number": 20, "full_name": 150, "birth_place": 100}
+
+
+def present_keys(columns: list[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(household keys, member keys) that a file with these header columns sets; every key for an empty list
+    (batches read before the header was kept)."""
+    if not columns:
+        return HOUSEHOLD_KEYS, MEMBER_KEYS
+    present = set(columns)
+    if present & {"nik", "nik_missing_reason"}:
+        present |= {"nik", "nik_missing_reason"}  # a row has a NIK or a reason: setting one clears the other
+    return (
+        tuple(key for key in HOUSEHOLD_KEYS if SOURCE_COLUMN.get(key, key) in present),
+        tuple(key for key in MEMBER_KEYS if key in present),
+    )
+
+
+def code_description(choices) -> str:
+    """A code list as the template explains it: "Kode atau nama: 1 Milik sendiri, 2 …"."""
+    return "Kode atau nama: " + ", ".join(f"{value} {label}" for value, label in choices) + "."

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Household, ImportBatch, ImportRow, Member, new_card_token
+from beneficiaries.services.cards import card_codes_new
 from beneficiaries.services.common import _require
 from beneficiaries.services.importing.columns import HOUSEHOLD_KEYS, MEMBER_KEYS
-from beneficiaries.services.importing.plan import _MEMBER_VALUES, _PLAN, _plan
+from beneficiaries.services.importing.plan import _DROP, _MEMBER_VALUES, _plan, plan_keys
 from beneficiaries.services.importing.upload import import_batch_create
 from beneficiaries.services.importing.validation import import_batch_validate
 from core import history
@@ -29,26 +30,28 @@ def _apply(batch: ImportBatch, *, actor) -> dict:
     one UPDATE, new members by one INSERT … SELECT with their history events, changed ones by one UPDATE. The
     update triggers record history row by row with the acting user; inserts write the same events set-based."""
     now = timezone.now()
+    updated_household_keys, updated_member_values = plan_keys(batch)  # new rows get every column, staged defaults too
     with connection.cursor() as cursor:
         counts = _plan(cursor, batch)
         # New households: keys first (their members refer to them), then one INSERT … SELECT, each row with a
-        # card token made by the model's own function and passed as one array.
+        # card token made by the model's own function and a card code (`cards.card_codes_new`), passed as arrays.
         cursor.execute(
             "UPDATE import_household SET household_id = nextval(pg_get_serial_sequence('beneficiaries_household', 'id'))"
             " WHERE is_new"
         )
         tokens = [new_card_token() for _new in range(counts["households_created"])]
+        codes = card_codes_new(counts["households_created"])
         columns = ", ".join(f"p.{key}" for key in HOUSEHOLD_KEYS)
         insert_select(
             Household,
-            ["id", "kk_number", *HOUSEHOLD_KEYS, "created_by_id", "card_token"],
-            f"SELECT p.household_id, p.kk_number, {columns}, %s::bigint, t.token FROM ("  # noqa: S608  # nosec B608
+            ["id", "kk_number", *HOUSEHOLD_KEYS, "created_by_id", "card_token", "card_code"],
+            f"SELECT p.household_id, p.kk_number, {columns}, %s::bigint, t.token, t.code FROM ("  # noqa: S608  # nosec B608
             "    SELECT *, row_number() OVER (ORDER BY household_id) AS n FROM import_household WHERE is_new"
-            ") p JOIN unnest(%s::text[]) WITH ORDINALITY AS t(token, n) ON t.n = p.n",
-            [getattr(actor, "pk", None), tokens],
+            ") p JOIN unnest(%s::text[], %s::text[]) WITH ORDINALITY AS t(token, code, n) ON t.n = p.n",
+            [getattr(actor, "pk", None), tokens, codes],
             now=now,
         )
-        assignments = ", ".join(f"{key} = p.{key}" for key in HOUSEHOLD_KEYS)
+        assignments = ", ".join(f"{key} = p.{key}" for key in updated_household_keys)
         cursor.execute(
             f"UPDATE beneficiaries_household h SET {assignments}, updated_at = %s "  # noqa: S608  # nosec B608
             "FROM import_household p WHERE h.id = p.household_id AND p.changed",
@@ -64,14 +67,14 @@ def _apply(batch: ImportBatch, *, actor) -> dict:
             "WHERE i.member_id IS NULL ORDER BY i.row_number",
             now=now,
         )
-        assignments = ", ".join(f"{key} = {value}" for key, value in _MEMBER_VALUES.items())
+        assignments = ", ".join(f"{key} = {value}" for key, value in updated_member_values.items())
         cursor.execute(
             f"UPDATE beneficiaries_member m SET {assignments}, updated_at = %s "  # noqa: S608  # nosec B608
             "FROM import_member i JOIN beneficiaries_importrow r ON r.id = i.row_id "
             "WHERE m.id = i.member_id AND i.changed",
             [now],
         )
-        cursor.execute(_PLAN[0])
+        cursor.execute(_DROP)
     return counts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -48,7 +49,8 @@ def count_rows(raw: bytes, kind: str) -> int:
     separators; counted as rows they made every upload show "0 / 1.000 baris" (issue 22 B11)."""
     if kind == "csv":
         content = raw.rstrip(b" \t\r\n,;\"'")
-        return content.count(b"\n") + 1 if content else 0
+        header = content.find(_first_line(content))  # the export's notes before the header are not rows
+        return content.count(b"\n", max(header, 0)) + 1 if content else 0
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         path = _first_sheet_path(archive)
         if path is not None:
@@ -120,21 +122,51 @@ def _last_row_with_value(stream, *, chunk: int = 1 << 20) -> int:
             return last
 
 
+NOTE = "#"
+
+
+def _first_line(raw: bytes) -> bytes:
+    """The header line of a CSV: the first line that is not a note (the export's notes start with '#')."""
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    for _attempt in range(50):
+        end = raw.find(b"\n", start)
+        line = raw[start:] if end < 0 else raw[start:end]
+        if not line.lstrip(b'"').startswith(NOTE.encode()) or end < 0:
+            return line
+        start = end + 1
+    return line
+
+
+def _notes_as_blank(rows: Iterator[list]) -> Iterator[list]:
+    """Rows before the header whose first cell starts with '#' are notes (the export writes them: masked or full,
+    households left out): read as blank rows, so that row numbers still match the file's. The rows after the
+    header pass straight through (no Python frame per row)."""
+    head: list[list] = []
+    for row in rows:
+        first = row[0] if row else None
+        if isinstance(first, str) and first.lstrip().startswith(NOTE):
+            head.append([])
+            continue
+        head.append(row)
+        if any(not _blank(cell) for cell in row):
+            break
+    return itertools.chain(head, rows)
+
+
 def iter_raw_rows(raw: bytes, kind: str) -> Iterator[list]:
     if kind == "csv":
         # Decoded as it is read, not as one string: a 50 MB file would otherwise be held two or three times.
         encoding, errors = ("utf-8-sig", "strict") if _is_utf8(raw) else ("cp1252", "replace")
-        first_line = raw[: raw.find(b"\n")] if b"\n" in raw else raw
+        first_line = _first_line(raw)
         delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
         stream = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, errors=errors, newline="")
-        yield from csv.reader(stream, delimiter=delimiter)
+        yield from _notes_as_blank(csv.reader(stream, delimiter=delimiter))
         return
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
+        yield from _notes_as_blank(list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
     finally:
         workbook.close()
 

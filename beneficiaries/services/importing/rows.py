@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,14 +18,19 @@ from beneficiaries.services.importing.cells import (
     _parse_sex,
     _text,
     _too_long,
+    parse_bool,
     parse_code,
+    parse_date,
+    parse_decimal,
     parse_int,
     parse_number_id,
+    parse_whole,
 )
 from beneficiaries.services.importing.columns import (
     CELL_KEYS,
     CODE_LISTS,
     COLUMNS,
+    DETAIL_KEYS,
     HEADER_TO_KEY,
     HOUSEHOLD_COLUMNS,
     REQUIRED,
@@ -42,6 +48,8 @@ class _Wilayah:
     scope: list | None
     today: datetime.date
     kk_label: str
+    details: dict = field(default_factory=dict)
+    detail_cells: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.identity_checks = (
@@ -58,7 +66,45 @@ class _Wilayah:
         rts = {(rt.kelurahan_id, rt.number): rt for rt in RT.objects.filter(is_active=True)}
         scope = actor.kelurahan_scope() if actor is not None else None
         # Computed once per file, not per row: localdate() and gettext cost more than the checks themselves.
-        return cls(kelurahan, rts, scope, timezone.localdate(), _("Nomor KK"))
+        return cls(kelurahan, rts, scope, timezone.localdate(), _("Nomor KK"), _detail_parsers())
+
+
+def _detail_parsers() -> dict:
+    """key -> (parser of a filled cell, value of an empty one) for the family's other columns, from the model
+    field of each: its choices, type, range and validators are the import's rules too."""
+    from beneficiaries.models import Household
+
+    parsers = {}
+    for key in DETAIL_KEYS:
+        model_field = Household._meta.get_field(key)
+        label = COLUMNS[key][0]
+        if model_field.choices:
+            mapping = {str(value): value for value, _label in model_field.flatchoices}
+            mapping.update({str(text).strip().lower(): value for value, text in model_field.flatchoices})
+            parser = partial(parse_code, mapping=mapping, label=label)
+        elif isinstance(model_field, models.BooleanField):
+            parser = partial(parse_bool, label=label)
+        elif isinstance(model_field, models.DecimalField):
+            parser = partial(parse_decimal, label=label, field=model_field)
+        elif isinstance(model_field, models.DateField):
+            parser = parse_date
+        elif isinstance(model_field, models.IntegerField):
+            low, high = connection.ops.integer_field_range(model_field.get_internal_type())
+            parser = partial(parse_whole, label=label, low=max(low or 0, 0), high=high, field=model_field)
+        else:
+            limit = model_field.max_length
+
+            def parser(value, label=label, limit=limit):
+                text = _text(value)
+                if limit and len(text) > limit:
+                    raise CellError(
+                        _("%(column)s terlalu panjang (maksimal %(n)s karakter).") % {"column": label, "n": limit}
+                    )
+                return text
+
+        empty = model_field.get_default() if not model_field.null else None
+        parsers[key] = (parser, empty)
+    return parsers
 
 
 def _parse_household(raw: dict, wilayah: _Wilayah) -> tuple[dict, list[dict]]:
@@ -110,6 +156,35 @@ def _parse_household(raw: dict, wilayah: _Wilayah) -> tuple[dict, list[dict]]:
             data["desil"] = parse_int(raw["desil"], label="desil", low=1, high=10)
         except CellError as exc:
             err("desil", str(exc))
+    cache = wilayah.detail_cells
+    for key, (parser, empty) in wilayah.details.items():
+        data[key] = empty
+        if key in raw:
+            value = raw[key]
+            # The same few values ("0", "1", a code) fill these columns: each is parsed once per file.
+            cache_key = (key, value) if type(value) is str else (key, type(value), value)
+            found = cache.get(cache_key)
+            if found is None:
+                try:
+                    found = (parser(value), None)
+                except CellError as exc:
+                    found = (empty, str(exc))
+                if len(cache) >= 50_000:
+                    cache.clear()
+                cache[cache_key] = found
+            data[key] = found[0]
+            if found[1] is not None:
+                err(key, found[1])
+    gps = ("latitude", "longitude")
+    if (data.get(gps[0]) is None) != (data.get(gps[1]) is None) and not any(
+        e["column"] in (COLUMNS[gps[0]][0], COLUMNS[gps[1]][0]) for e in errors
+    ):
+        missing = gps[0] if data.get(gps[0]) is None else gps[1]
+        err(
+            missing,
+            _("Lokasi GPS: isi lintang dan bujur bersama-sama, atau kosongkan keduanya (%(column)s kosong).")
+            % {"column": COLUMNS[missing][0]},
+        )
     return data, errors
 
 

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import choices
 from beneficiaries.models import Household, ImportBatch, ImportRow, Member
-from beneficiaries.services.importing.columns import COLUMNS, HOUSEHOLD_KEYS, STAGED_COLUMNS, STAGED_KEYS
+from beneficiaries.services.importing.columns import (
+    COLUMNS,
+    HOUSEHOLD_KEYS,
+    SOURCE_COLUMN,
+    STAGED_COLUMNS,
+    STAGED_KEYS,
+)
 from beneficiaries.services.importing.files import _blank, _filled, iter_raw_rows, sniff_type
 from beneficiaries.services.importing.plan import _preview_counts
 from beneficiaries.services.importing.rows import _header_keys, _RowParser, _Wilayah
@@ -90,6 +96,8 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
             }
             batch.save(update_fields=["status", "message", "updated_at"])
             return batch
+        batch.columns = [key for key in keys if key]
+        batch.save(update_fields=["columns", "updated_at"])
         break
     if keys is None:
         batch.status = ImportBatch.Status.FAILED
@@ -124,13 +132,14 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
                 key = tuple(map(data.get, HOUSEHOLD_KEYS))
                 first = household_of_kk.setdefault(kk, (number, key))
                 if first[1] != key:
+                    differs = next(k for k, a, b in zip(HOUSEHOLD_KEYS, first[1], key, strict=True) if a != b)
                     errors.append(
                         {
                             "column": "no_kk",
                             "message": _(
-                                "Data keluarga (kelurahan, RT, alamat, desil) berbeda dengan baris %(row)s untuk nomor KK yang sama."
+                                "Data keluarga (kolom %(column)s) berbeda dengan baris %(row)s untuk nomor KK yang sama: kolom keluarga harus sama di setiap baris satu KK."
                             )
-                            % {"row": first[0]},
+                            % {"row": first[0], "column": COLUMNS[SOURCE_COLUMN.get(differs, differs)][0]},
                         }
                     )
                 if data.get("relationship") == choices.Relationship.HEAD:

@@ -1,11 +1,14 @@
 // The aid API over fetch, with the device token. Errors are sorted into what the app must do about them:
-// AuthError (sign in again), NetworkError (retry later), HttpError (the server said no).
+// AuthError (sign in again), NetworkError (retry later), HttpError (the server said no; its body in either
+// error shape, read by errors.js).
+
+import { errorText } from './errors.js';
 
 export class AuthError extends Error {}
 export class NetworkError extends Error {}
 export class HttpError extends Error {
   constructor(status, body) {
-    super((body && body.detail) || `HTTP ${status}`);
+    super(errorText(body) || `HTTP ${status}`);
     this.status = status;
     this.body = body;
   }
@@ -13,13 +16,17 @@ export class HttpError extends Error {
 
 const TIMEOUT_MS = 30000;
 let urls = {};
+let language = null;
 
 export function configure(config) {
   urls = config.urls;
+  language = config.language || null;
 }
 
 async function request(url, { method = 'GET', token = null, body = undefined, form = undefined } = {}) {
   const headers = { Accept: 'application/json' };
+  // Requests carry no cookie (credentials: 'omit'): the server answers in the app's language by this header.
+  if (language) headers['Accept-Language'] = language;
   // A FormData body sets its own multipart Content-Type (with the boundary).
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Token ${token}`;
@@ -45,9 +52,9 @@ async function request(url, { method = 'GET', token = null, body = undefined, fo
   try {
     data = await response.json();
   } catch (error) {
-    if (response.ok) throw new NetworkError('bad body');
+    if (response.ok) throw new NetworkError('bad_body');
   }
-  if (response.status === 401 && token) throw new AuthError((data && data.detail) || '');
+  if (response.status === 401 && token) throw new AuthError(errorText(data));
   if (response.status >= 500) throw new NetworkError(`HTTP ${response.status}`);
   if (!response.ok) throw new HttpError(response.status, data);
   return data;

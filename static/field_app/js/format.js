@@ -1,10 +1,13 @@
-// Indonesian formats: 17 Agustus 2025 14.30 WIB (domain.md), in the Asia/Jakarta zone.
+// Dates as the portal writes them: 17 Agustus 2025 14.30 WIB, in the Asia/Jakarta zone; month names and
+// numbers in the language of the portal's switch (i18n.js).
 
-const dateTime = new Intl.DateTimeFormat('id-ID', {
+import { LOCALE } from './i18n.js';
+
+const dateTime = new Intl.DateTimeFormat(LOCALE, {
   day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
   timeZone: 'Asia/Jakarta',
 });
-const monthYear = new Intl.DateTimeFormat('id-ID', { month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' });
+const monthYear = new Intl.DateTimeFormat(LOCALE, { month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' });
 
 export function when(iso) {
   if (!iso) return '';
@@ -12,6 +15,12 @@ export function when(iso) {
   if (Number.isNaN(date.getTime())) return '';
   const parts = Object.fromEntries(dateTime.formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.day} ${parts.month} ${parts.year} ${parts.hour}.${parts.minute} WIB`;
+}
+
+/** A time of day on the device's clock, 14.30.05. */
+export function time(ms) {
+  const at = new Date(ms).toLocaleTimeString('id-ID', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return at.replace(/:/g, '.');
 }
 
 export function period(isoDate) {
@@ -29,6 +38,6 @@ export function rtRw(h) {
   return `RT ${String(h.rt).padStart(3, '0')} / RW ${String(h.rw).padStart(3, '0')}`;
 }
 
-export function plural(n, word) {
-  return `${n.toLocaleString('id-ID')} ${word}`;
+export function number(n) {
+  return n.toLocaleString(LOCALE);
 }

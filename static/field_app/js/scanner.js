@@ -1,5 +1,9 @@
 // Household-card QR scanning with the camera through BarcodeDetector (Chrome on Android); where the browser has
-// no detector or no camera, the worker types the code printed under the QR.
+// no detector or no camera (iOS Safari, Firefox), the worker types the code printed under the QR.
+
+// The code under the QR: 10 letters of Crockford's base32 (beneficiaries/validators.py, card_code_normalise).
+const CARD_CODE = /^[0-9A-HJKMNP-TV-Z]{10}$/;
+const CONFUSED = { O: '0', I: '1', L: '1' };
 
 export async function canScan() {
   if (!('BarcodeDetector' in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return false;
@@ -51,4 +55,17 @@ export function tokenFrom(text) {
   } catch (error) {
     return value;
   }
+}
+
+/** The stored form of a typed card code, or '' when the text cannot be one: case, spaces, dots and dashes do
+ * not matter, and O is read as 0, I and L as 1 (as the server reads it). */
+export function cardCodeFrom(text) {
+  const code = (text || '').toUpperCase().replace(/[\s.\-]/g, '').replace(/[OIL]/g, (c) => CONFUSED[c]);
+  return CARD_CODE.test(code) ? code : '';
+}
+
+/** Typed text that is meant as a card code but is not one (too short, too long by a letter or two, a U). */
+export function looksLikeCardCode(text) {
+  const code = (text || '').toUpperCase().replace(/[\s.\-]/g, '');
+  return code.length >= 6 && code.length <= 12 && /^[0-9A-Z]+$/.test(code);
 }

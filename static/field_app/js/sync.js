@@ -4,6 +4,8 @@
 
 import * as api from './api.js';
 import * as db from './db.js';
+import { errorText } from './errors.js';
+import { t } from './i18n.js';
 
 const BATCH_SIZE = 100;
 const BASE_DELAY_MS = 2000;
@@ -25,13 +27,15 @@ export function applyResult(record, result) {
     next.problem = {
       code: result.code,
       detail: result.detail,
+      fields: result.fields || null,
       delivered_by: result.delivered_by || '',
       delivered_at: result.delivered_at || null,
     };
     return next;
   }
   next.status = 'rejected';
-  next.problem = { code: result.code || 'invalid', detail: result.detail };
+  // `detail` a sentence (or, from an older server, an object of field errors); `fields` the field messages.
+  next.problem = { code: result.code || 'invalid', detail: result.detail, fields: result.fields || null };
   return next;
 }
 
@@ -41,11 +45,9 @@ export function photoWaiting(record) {
     && record.status !== 'duplicate' && record.photo_status !== 'uploaded' && record.photo_status !== 'rejected';
 }
 
-/** The server's words for a refused photo (400: `{"photo": [...]}`). */
+/** The server's words for a refused photo (400: `{"fields": {"photo": [...]}}`, or `{"photo": [...]}` before). */
 function photoProblem(error) {
-  const body = error.body || {};
-  const messages = [].concat(body.photo || body.detail || body.non_field_errors || []);
-  return messages.length ? messages.join(' ') : `Foto ditolak server (HTTP ${error.status}).`;
+  return errorText(error.body) || t('photo_refused_http', { status: error.status });
 }
 
 export class Syncer {
