@@ -130,6 +130,7 @@ class _PanelText(HTMLParser):
 def test_household_page_renders_every_panel_with_its_figures(client_for, user_kecamatan, keramasan):
     """Each registered panel shows its own figures inside its own card: a panel reading the wrong keys renders
     blanks or its "nothing yet" line, and the always-present card wrapper (`data-panel`) proves nothing."""
+    from beneficiaries.validators import card_code_display
     from core.panels import _PANELS
     from programs.models import Enrollment, EnrollmentStatus
     from tests.factories.aid_distribution import DeliveryFactory, DistributionRoundFactory, EntitlementFactory
@@ -151,6 +152,7 @@ def test_household_page_renders_every_panel_with_its_figures(client_for, user_ke
         "aid": ["Yayasan Peduli Musi", "Paket Ramadan"],
         "infrastructure_projects": ["Jembatan Lorong Kenanga"],
         "grievances": ["1 pengaduan, 1 masih terbuka.", "Beras belum diterima"],
+        "card": [card_code_display(household.card_code), "Cetak kartu"],
     }
     # A panel registered without a case here fails: add its figures to `expected`.
     assert set(_PANELS["beneficiaries.Household"]) == set(expected)
