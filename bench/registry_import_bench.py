@@ -88,7 +88,7 @@ def main():
         total = time.perf_counter()
         t = time.perf_counter()
         with path.open("rb") as handle:
-            batch = importing.import_batch_create(actor=None, uploaded_file=handle, name="bench.csv")
+            batch = importing.import_batch_create(actor=None, uploaded_file=handle, name="bench.csv", run_task=False)
         upload = time.perf_counter() - t
         t = time.perf_counter()
         batch = importing.import_batch_validate(batch_id=batch.pk)
