@@ -1,7 +1,7 @@
 """The registry: Household (one Keluarga / Kartu Keluarga) and Member (one Anggota keluarga).
 
-Field set from Regsosek/DTSEN (domain.md §3.6, §6), code lists in `choices.py`. Desil and DTKS/DTSEN status
-are imported attributes with a source and a date: the portal never computes them (domain.md §0.4).
+Field set from Regsosek/DTSEN (docs/domain.md §3.6, §6), code lists in `choices.py`. Desil and DTKS/DTSEN status
+are imported attributes with a source and a date: the portal never computes them (docs/domain.md §0.4).
 Nothing is hard-deleted from the UI: rows are deactivated with a reason (soft delete).
 """
 
@@ -117,7 +117,7 @@ class Household(TimeStampedModel):
         _("pembuangan akhir tinja"), choices=choices.FaecesDisposal.choices, null=True, blank=True
     )
 
-    # Assets, as counts (domain.md §3.6: counts, not booleans)
+    # Assets, as counts (docs/domain.md §3.6: counts, not booleans)
     asset_lpg_5kg = models.PositiveSmallIntegerField(_("tabung gas 5,5 kg atau lebih"), default=0)
     asset_fridge = models.PositiveSmallIntegerField(_("lemari es"), default=0)
     asset_ac = models.PositiveSmallIntegerField(_("AC"), default=0)
@@ -281,7 +281,7 @@ class Member(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["nik"], condition=Q(is_active=True), name="beneficiaries_member_active_nik_unique"
             ),
-            # A missing NIK needs a recorded reason (domain.md §2.1 rule 7).
+            # A missing NIK needs a recorded reason (docs/domain.md §2.1 rule 7).
             models.CheckConstraint(
                 condition=Q(nik__isnull=False) | Q(nik_missing_reason__isnull=False),
                 name="beneficiaries_member_nik_or_reason",
@@ -592,7 +592,7 @@ class ImportRow(models.Model):
     kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     # The row as read, typed like the registry's columns (NULL where the cell was empty or wrong), so that the
-    # preview and the commit run as set-based SQL over this table (quality.md P4).
+    # preview and the commit run as set-based SQL over this table (docs/quality.md P4).
     kelurahan_id = models.BigIntegerField(_("kelurahan"), null=True, blank=True)
     rt_id = models.BigIntegerField(_("RT"), null=True, blank=True)
     address = models.CharField(_("alamat"), max_length=200, blank=True)

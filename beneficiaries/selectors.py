@@ -1,4 +1,4 @@
-"""Reads of the registry, always through `visible_to(user)` (style.md rule 4)."""
+"""Reads of the registry, always through `visible_to(user)` (docs/architecture.md §6 rule 4)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def household_list(*, user, filters: dict):
 
 
 # What a list row shows, and nothing more: a household has ~50 columns, and building 50 full instances and
-# prefetching ~200 members cost more than the page's queries (quality.md P2). The head's name and the member
+# prefetching ~200 members cost more than the page's queries (docs/quality.md P2). The head's name and the member
 # count come from two correlated subqueries on the (household, relationship) index.
 LIST_COLUMNS = ("kk_number", "kelurahan__name", "rt__number", "rt__rw", "address", "house_number", "desil", "is_active")
 

@@ -1,4 +1,4 @@
-"""Background work of the registry: thin tasks that take ids and are safe to run twice (style.md rule 7).
+"""Background work of the registry: thin tasks that take ids and are safe to run twice (docs/architecture.md §6 rule 7).
 
 The import's two steps retry what an outage throws at them (issue 22 B11): the database going away
 (`OperationalError`, `InterfaceError`: "too many clients", a restart) and the broker. The waits grow 5 s, 10 s,

@@ -1,4 +1,4 @@
-"""Thin views of the registry: parse input, call one service or selector, render (style.md rule 1)."""
+"""Thin views of the registry: parse input, call one service or selector, render (docs/architecture.md §6 rule 1)."""
 
 from __future__ import annotations
 

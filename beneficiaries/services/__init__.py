@@ -1,4 +1,4 @@
-"""Writes to the registry (style.md rule 2): keyword-only, one transaction each, `full_clean()` first.
+"""Writes to the registry (docs/architecture.md §6 rule 2): keyword-only, one transaction each, `full_clean()` first.
 
 Every function raises `ValidationError` with a `code` and an Indonesian message naming the field. History
 rows come from the pghistory triggers; `_audited` adds the acting user and the operation to their context.

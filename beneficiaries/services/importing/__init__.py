@@ -5,7 +5,7 @@ preview (accepted rows, every rejected row with its reasons) -> commit in one tr
 Re-importing the same file is refused by its hash, and the commit is an idempotent upsert by KK and NIK,
 so the same rows in a different file change nothing either (the HOPE #6089 failure mode).
 
-Spreadsheet traps caught here (the "NIK mangled by spreadsheets" feature of anchors.md): NIK/KK typed as
+Spreadsheet traps caught here (the "NIK mangled by spreadsheets" feature of docs/architecture.md §7): NIK/KK typed as
 numbers (Excel keeps 15 significant digits, so the 16th becomes 0; leading digits vanish), scientific
 notation (1.67113E+15), dates in several formats, blank and trailing rows, BOM, semicolons, Windows-1252.
 

@@ -66,7 +66,7 @@ def import_batch_create(*, actor, uploaded_file, name: str | None = None, run_ta
         )
     name = (name or getattr(uploaded_file, "name", "") or "impor").rsplit("/", 1)[-1][:200]
     batch = ImportBatch(uploaded_by=actor, original_name=name, file_hash=digest, total_rows=max(rows - 1, 0))
-    # The stored name carries no personal data (style.md: no NIK/KK in file names).
+    # The stored name carries no personal data (docs/architecture.md §6: no NIK/KK in file names).
     batch.file.save(f"{digest[:16]}.{kind}", ContentFile(raw), save=False)
     batch.save()
     access_event_record(actor=actor, action=AuditAction.IMPORT, object_label=f"ImportBatch #{batch.pk}", obj=batch)
