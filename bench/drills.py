@@ -334,6 +334,8 @@ def drill_a(svc: Services, data: dict) -> None:
 
 
 def drill_b(svc: Services, data: dict) -> None:
+    from django.utils import timezone
+
     from core.models import Kelurahan
     from reports.builders.periods import add_months, month_start
     from reports.models import ReportRun
@@ -394,7 +396,7 @@ def drill_b(svc: Services, data: dict) -> None:
 
     # A report requested while Redis is down: the page answers normally and the task is not lost.
     kelurahan = Kelurahan.objects.order_by("pk").first()
-    month = add_months(month_start(datetime.date.today()), -1)
+    month = add_months(month_start(timezone.localdate()), -1)
     staff.fetch_csrf("/laporan/")
     status, headers, _p, seconds = staff.request(
         "POST", "/laporan/buat/", form={"report_type": "bulanan", "month": month.isoformat(), "kelurahan": kelurahan.pk}
@@ -453,12 +455,20 @@ def _read(path: Path) -> str:
 
 
 def _relays_after(path: Path, moment: float) -> int:
-    """Relay tasks beat sent after a given time.monotonic() moment (from the timestamps of its log)."""
-    wall = datetime.datetime.now() - datetime.timedelta(seconds=time.monotonic() - moment)
+    """Relay tasks beat sent after a given time.monotonic() moment (from the timestamps of its log).
+
+    Beat logs its local wall clock, which Django sets to TIME_ZONE (WIB) in every process it configures: the log's
+    stamps are read as such and compared with an aware moment.
+    """
+    from django.utils import timezone
+
+    wall = timezone.now() - datetime.timedelta(seconds=time.monotonic() - moment)
     count = 0
     for line in _read(path).splitlines():
         if "Sending due task" in line and "relay_task_outbox_task" in line:
-            stamp = datetime.datetime.strptime(line[1:20], "%Y-%m-%d %H:%M:%S")
+            stamp = datetime.datetime.strptime(line[1:20], "%Y-%m-%d %H:%M:%S").replace(
+                tzinfo=timezone.get_default_timezone()
+            )
             count += stamp >= wall.replace(microsecond=0)
     return count
 

@@ -10,7 +10,6 @@ and commit (set-based upsert with history) separately, into an empty registry, a
 
 import argparse
 import csv
-import datetime
 import os
 import random
 import resource
@@ -25,13 +24,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kertapati_welfare.settings.test
 
 
 def write_csv(path: Path, households: int, seed: int) -> int:
+    from django.utils import timezone
+
     from beneficiaries import synthetic
     from beneficiaries.services import importing
     from core.models import RT
 
     rng = random.Random(seed)
     numbers = synthetic.NumberAllocator(start=3000)
-    today = datetime.date.today()
+    today = timezone.localdate()
     rts = list(RT.objects.select_related("kelurahan").filter(is_active=True))
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:

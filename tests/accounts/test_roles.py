@@ -79,7 +79,7 @@ def test_visible_to_anonymous_and_inactive_see_nothing(keramasan, user_kecamatan
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "password, reason",
+    ("password", "reason"),
     [
         ("pendek1", "terlalu pendek"),
         ("8301927465019", "seluruhnya terdiri dari angka"),

@@ -59,7 +59,8 @@ def test_single_card_shows_the_code_under_the_qr(client_for, worker_a, round_a):
     response = client_for(worker_a).get(reverse("aid_distribution:household_card", args=[household.pk]))
     assert response.status_code == 200
     text = pdf_text(response.content)
-    assert card_code_display(household.card_code) in text and "Kode kartu" in text
+    assert card_code_display(household.card_code) in text
+    assert "Kode kartu" in text
     assert household.card_token not in text  # the token is only in the QR image
 
 
@@ -76,7 +77,8 @@ def test_round_cards_one_pdf_ordered_by_rt_then_head_name(client_for, worker_a, 
     client = client_for(worker_a)
     url = reverse("aid_distribution:round_cards_pdf", args=[round_.pk])
     response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     positions = [text.index(name) for name in ("Budi", "Zainal", "Ani", "Citra")]
     assert positions == sorted(positions)  # RT 003 (Budi, Zainal), then RT 007 (Ani, Citra)
@@ -85,7 +87,8 @@ def test_round_cards_one_pdf_ordered_by_rt_then_head_name(client_for, worker_a, 
     for entitlement in round_.entitlements.select_related("household").filter(household__is_active=True):
         assert card_code_display(entitlement.household.card_code) in text
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
-    assert event.actor == worker_a and event.detail == {"kind": "household_cards", "cards": 4, "round": round_.pk}
+    assert event.actor == worker_a
+    assert event.detail == {"kind": "household_cards", "cards": 4, "round": round_.pk}
 
 
 def test_round_cards_query_count_does_not_grow_and_pages_hold_ten(client_for, worker_a, round_a):
@@ -134,7 +137,8 @@ def test_rt_cards_for_registry_staff_in_scope(client_for, user_kelurahan, user_k
     with assert_queries(8):
         response = client.get(url)
     text = pdf_text(response.content)
-    assert text.index("Agus") < text.index("Wati") and "Lain RT" not in text
+    assert text.index("Agus") < text.index("Wati")
+    assert "Lain RT" not in text
     assert "RT 012/RW 003" in text
     assert client_for(user_kelurahan_other).get(url).status_code == 404
     assert client_for(user_lembaga).get(url).status_code == 404
@@ -148,10 +152,12 @@ def test_registry_list_offers_rt_cards_when_filtered_by_rt(client_for, user_kelu
     client = client_for(user_kelurahan)
     assert pdf_url not in client.get(list_url).content.decode()
     page = client.get(list_url, {"rt": "12"}).content.decode()
-    assert pdf_url in page and "Cetak kartu RT 012/RW 003" in page
+    assert pdf_url in page
+    assert "Cetak kartu RT 012/RW 003" in page
     # RT 12 exists in two kelurahan the Staf Kecamatan sees: the list asks for the kelurahan first.
     page = client_for(user_kecamatan).get(list_url, {"rt": "12"}).content.decode()
-    assert pdf_url not in page and "Pilih kelurahan untuk mencetak kartu RT ini." in page
+    assert pdf_url not in page
+    assert "Pilih kelurahan untuk mencetak kartu RT ini." in page
     page = client_for(user_kecamatan).get(list_url, {"rt": "12", "kelurahan": rt.kelurahan_id}).content.decode()
     assert pdf_url in page
 
@@ -175,7 +181,8 @@ def registry_household(keramasan):
 def test_household_page_shows_code_print_and_reissue(client_for, user_kelurahan, user_kecamatan, registry_household):
     url = reverse("beneficiaries:household_detail", args=[registry_household.pk])
     page = client_for(user_kelurahan).get(url).content.decode()
-    assert 'data-panel="card"' in page and card_code_display(registry_household.card_code) in page
+    assert 'data-panel="card"' in page
+    assert card_code_display(registry_household.card_code) in page
     assert reverse("aid_distribution:household_card", args=[registry_household.pk]) in page
     assert reverse("aid_distribution:household_card_reissue", args=[registry_household.pk]) in page
     registry_household.members.update(is_active=False, removed_reason=1)
@@ -196,7 +203,8 @@ def test_reissue_from_the_page_then_the_old_card_is_refused(
     assert registry_household.card_code != old_code
     assert card_code_display(registry_household.card_code) in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.CARD_REISSUE)
-    assert event.detail["reason"] == "Kartu hilang" and event.ip_address == "127.0.0.1"
+    assert event.detail["reason"] == "Kartu hilang"
+    assert event.ip_address == "127.0.0.1"
 
     worker = client_for(worker_a)
     lookup = reverse("aid_distribution:card_lookup", args=[round_.pk])
@@ -204,7 +212,8 @@ def test_reissue_from_the_page_then_the_old_card_is_refused(
     refused = worker.get(lookup, {"code": old_code}, follow=True)
     assert "tidak terdaftar pada putaran ini" in refused.content.decode()
     new = worker.get(lookup, {"code": registry_household.card_code})
-    assert new.status_code == 302 and f"/penerima/{entitlement.pk}/serahkan/" in new["Location"]
+    assert new.status_code == 302
+    assert f"/penerima/{entitlement.pk}/serahkan/" in new["Location"]
     api = api_for(worker_a)
     assert api.get(f"/api/v1/aid/rounds/{round_.pk}/card/", {"token": old_token}).status_code == 404
     assert api.get(f"/api/v1/aid/rounds/{round_.pk}/card/", {"code": old_code}).status_code == 400
@@ -241,7 +250,8 @@ def test_typed_code_finds_the_household_in_this_round(client_for, worker_a, roun
     entitlement = round_a.entitlements.select_related("household").first()
     url = reverse("aid_distribution:card_lookup", args=[round_a.pk])
     response = client_for(worker_a).get(url, {"code": shape(entitlement.household.card_code)})
-    assert response.status_code == 302 and f"/penerima/{entitlement.pk}/serahkan/" in response["Location"]
+    assert response.status_code == 302
+    assert f"/penerima/{entitlement.pk}/serahkan/" in response["Location"]
 
 
 def test_wrong_or_other_rounds_code_says_so_in_indonesian(client_for, worker_a, round_a, round_b):
@@ -253,14 +263,16 @@ def test_wrong_or_other_rounds_code_says_so_in_indonesian(client_for, worker_a, 
         ("ABCDE-1234", "“ABCDE-1234” bukan kode kartu: kode kartu terdiri dari 10 huruf dan angka"),
     ]:
         response = client.get(url, {"code": typed})
-        assert response.status_code == 302 and response["Location"].endswith(f"/putaran/{round_a.pk}/penerima/")
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"/putaran/{round_a.pk}/penerima/")
         page = client.get(response["Location"]).content.decode()
         assert message in page.replace("&ldquo;", "“").replace("&rdquo;", "”").replace("&#x27;", "'"), typed
 
 
 def test_page_offers_typing_the_code(client_for, worker_a, round_a):
     page = client_for(worker_a).get(reverse("aid_distribution:round_households", args=[round_a.pk]))
-    assert 'name="code"' in page.content.decode() and "Ketik kode kartu" in page.content.decode()
+    assert 'name="code"' in page.content.decode()
+    assert "Ketik kode kartu" in page.content.decode()
 
 
 def test_api_card_lookup_by_token_or_code_within_the_round(worker_a, worker_b, round_a, round_b):
@@ -269,20 +281,25 @@ def test_api_card_lookup_by_token_or_code_within_the_round(worker_a, worker_b, r
     api = api_for(worker_a)
     url = f"/api/v1/aid/rounds/{round_a.pk}/card/"
     by_token = api.get(url, {"token": household.card_token})
-    assert by_token.status_code == 200 and by_token.json()["id"] == entitlement.pk
+    assert by_token.status_code == 200
+    assert by_token.json()["id"] == entitlement.pk
     assert by_token.json()["card_code"] == household.card_code
     by_code = api.get(url, {"code": card_code_display(household.card_code).lower()})
-    assert by_code.status_code == 200 and by_code.json()["id"] == entitlement.pk
+    assert by_code.status_code == 200
+    assert by_code.json()["id"] == entitlement.pk
     other = round_b.entitlements.select_related("household").first().household
     wrong = api.get(url, {"code": other.card_code})
     assert wrong.status_code == 400
-    assert wrong.json()["code"] == "card_code_unknown" and "tidak terdaftar pada putaran ini" in wrong.json()["detail"]
+    assert wrong.json()["code"] == "card_code_unknown"
+    assert "tidak terdaftar pada putaran ini" in wrong.json()["detail"]
     assert "code" in wrong.json()["fields"]
     malformed = api.get(url, {"code": "xx"})
-    assert malformed.status_code == 400 and malformed.json()["code"] == "card_code_invalid"
+    assert malformed.status_code == 400
+    assert malformed.json()["code"] == "card_code_invalid"
     assert api.get(url).status_code == 404
     both = api.get(url, {"token": household.card_token, "code": household.card_code})
-    assert both.status_code == 400 and both.json()["code"] == "card_both"
+    assert both.status_code == 400
+    assert both.json()["code"] == "card_both"
     assert api.get(url, {"token": other.card_token}).status_code == 404
     assert api_for(worker_b).get(url, {"token": household.card_token}).status_code == 404
 

@@ -75,7 +75,8 @@ def test_entitlements_add_names_ten_and_counts_the_rest(institution_a, worker_a)
     with pytest.raises(ValidationError) as err:
         services.entitlements_add(actor=worker_a, round_=round_, household_ids=[h.pk for h in households])
     message = err.value.messages[0]
-    assert message.startswith("12 keluarga") and "dan 2 keluarga lainnya" in message
+    assert message.startswith("12 keluarga")
+    assert "dan 2 keluarga lainnya" in message
 
 
 def test_target_page_marks_withdrawn_households_and_returns_there_on_refusal(client_for, worker_a, institution_a):
@@ -87,7 +88,8 @@ def test_target_page_marks_withdrawn_households_and_returns_there_on_refusal(cli
     url = reverse("aid_distribution:round_target", args=[round_.pk]) + "?max_desil=4"
     page = client.get(url).content.decode()
     row = page.split('data-testid="consent-withdrawn"')[1].split("</tr>")[0]
-    assert "Sutrisno Wibowo" in row and f'value="{household.pk}"' not in row
+    assert "Sutrisno Wibowo" in row
+    assert f'value="{household.pk}"' not in row
     response = client.post(url, {"household": [household.pk]}, follow=True)
     assert response.redirect_chain[-1][0] == url
     assert "sudah menarik persetujuan" in response.content.decode()

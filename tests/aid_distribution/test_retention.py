@@ -61,7 +61,8 @@ def test_support_case_past_both_limits_loses_its_content_also_in_history():
         "",
     )
     assert [s.notes for s in old_adult.sessions.all()] == [""]
-    assert old_adult.status == SupportCaseStatus.CLOSED and old_adult.member_id  # still counted in reports
+    assert old_adult.status == SupportCaseStatus.CLOSED
+    assert old_adult.member_id  # still counted in reports
     assert "Wali Lama" not in str([e.pgh_data for e in history.events_for(old_adult)])
 
 
@@ -105,7 +106,9 @@ def test_support_case_anonymised_page_still_works_for_its_counsellor(client_for)
     response = client_for(counsellor).get(reverse("aid_distribution:supportcase_detail", args=[case.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert ANONYMISED in page and "Wali Zyxw" not in page and "Anak takut" not in page
+    assert ANONYMISED in page
+    assert "Wali Zyxw" not in page
+    assert "Anak takut" not in page
 
 
 # --- Handover photos -------------------------------------------------------------------------------------------
@@ -134,15 +137,18 @@ def test_delivery_photos_of_rounds_closed_past_retention_are_deleted_also_from_h
     old = _delivery_with_photo(round_closed_at=cutoff - datetime.timedelta(minutes=5))
     recent = _delivery_with_photo(round_closed_at=cutoff + datetime.timedelta(minutes=5))
     old_name, recent_name = old.photo.name, recent.photo.name
-    assert default_storage.exists(old_name) and _history_photos(old) == [old_name]
+    assert default_storage.exists(old_name)
+    assert _history_photos(old) == [old_name]
 
     assert delivery_photos_delete_expired(now=NOW) == 1
 
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert not old.photo and not default_storage.exists(old_name)
+    assert not old.photo
+    assert not default_storage.exists(old_name)
     assert _history_photos(old) == []
-    assert recent.photo.name == recent_name and default_storage.exists(recent_name)
+    assert recent.photo.name == recent_name
+    assert default_storage.exists(recent_name)
     assert _history_photos(recent) == [recent_name]
     default_storage.delete(recent_name)
 

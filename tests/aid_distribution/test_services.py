@@ -60,7 +60,8 @@ def test_round_lifecycle_draft_to_closed(institution_a, worker_a, user_kecamatan
     services.round_transition(actor=worker_a, round_=round_, action="start")
     services.round_transition(actor=worker_a, round_=round_, action="close")
     round_.refresh_from_db()
-    assert round_.status == RoundStatus.CLOSED and round_.closed_at is not None
+    assert round_.status == RoundStatus.CLOSED
+    assert round_.closed_at is not None
 
 
 def test_round_institution_cannot_approve_its_own_round(institution_a, worker_a):
@@ -177,7 +178,8 @@ def test_delivery_replay_returns_first_record(round_a, worker_a):
     again = _deliver(
         worker_a, entitlement, client_uuid=first.delivery.client_uuid, delivered_at=first.delivery.delivered_at
     )
-    assert first.created and not again.created
+    assert first.created
+    assert not again.created
     assert again.delivery.pk == first.delivery.pk
     assert Delivery.objects.count() == 1
 
@@ -285,7 +287,8 @@ def test_stock_arithmetic_and_over_delivery_flag(round_a, worker_a):
     assert not summary.is_over_delivered
     _deliver(worker_a, round_a.entitlements.all()[2])
     summary = selectors.stock_summary(round_=round_a)
-    assert summary.remaining == -1 and summary.is_over_delivered
+    assert summary.remaining == -1
+    assert summary.is_over_delivered
     beras = next(
         c for c in selectors.commodity_totals(round_=round_a, summary=summary) if c["commodity"].name == "Beras"
     )
@@ -313,7 +316,8 @@ def test_reconciliation_by_kelurahan_with_reasons(round_a, worker_a):
     assert recon["totals"]["not_delivered"] == 2
     labels = recon["reason_labels"]
     counts = dict(zip(labels, recon["totals"]["reason_counts"], strict=True))
-    assert counts["Pindah"] == 1 and counts["Belum dikunjungi"] == 1
+    assert counts["Pindah"] == 1
+    assert counts["Belum dikunjungi"] == 1
 
 
 # --- coordination --------------------------------------------------------------------------------------------
@@ -333,7 +337,8 @@ def test_coordination_double_and_never_served(institution_a, institution_b, work
     assert [h.pk for h in double] == [both.household.pk]
     assert sorted(double[0].institution_names) == ["LKS Alpha", "Yayasan Beta"]
     never_ids = set(selectors.never_served_households(user=user_kecamatan, period=period).values_list("pk", flat=True))
-    assert never.pk in never_ids and both.household.pk not in never_ids
+    assert never.pk in never_ids
+    assert both.household.pk not in never_ids
     assert selectors.double_served_by_kelurahan(user=user_kecamatan, period=period) == {both.household.kelurahan_id: 1}
 
 

@@ -153,9 +153,11 @@ def test_own_worker_reaches_pages(objects_a, client_for, worker_a):
     photo = client.get(object_urls(objects_a)["delivery_photo"][1])
     assert photo["Content-Type"] == "image/jpeg"
     card = client.get(object_urls(objects_a)["household_card"][1])
-    assert card.status_code == 200 and card.content.startswith(b"%PDF")
+    assert card.status_code == 200
+    assert card.content.startswith(b"%PDF")
     lookup = client.get(object_urls(objects_a)["card_lookup"][1])
-    assert lookup.status_code == 302 and "/serahkan/" in lookup["Location"]
+    assert lookup.status_code == 302
+    assert "/serahkan/" in lookup["Location"]
 
 
 def test_kecamatan_sees_round_but_cannot_deliver(objects_a, client_for, user_kecamatan):
@@ -167,9 +169,11 @@ def test_kecamatan_sees_round_but_cannot_deliver(objects_a, client_for, user_kec
 
 def test_round_list_scoped(client_for, worker_a, round_a, round_b, user_kecamatan):
     page = client_for(worker_a).get(reverse("aid_distribution:round_list")).content.decode()
-    assert "Sembako A" in page and "Sembako B" not in page
+    assert "Sembako A" in page
+    assert "Sembako B" not in page
     page = client_for(user_kecamatan).get(reverse("aid_distribution:round_list")).content.decode()
-    assert "Sembako A" in page and "Sembako B" in page
+    assert "Sembako A" in page
+    assert "Sembako B" in page
 
 
 def test_worker_cannot_approve_own_round_through_page(client_for, worker_a, institution_a):
@@ -184,7 +188,8 @@ def test_kecamatan_approves_through_page(client_for, user_kecamatan, institution
     round_ = DistributionRoundFactory(institution=institution_a, status=RoundStatus.SUBMITTED)
     client_for(user_kecamatan).post(reverse("aid_distribution:round_transition", args=[round_.pk, "approve"]))
     round_.refresh_from_db()
-    assert round_.status == RoundStatus.APPROVED and round_.approved_by == user_kecamatan
+    assert round_.status == RoundStatus.APPROVED
+    assert round_.approved_by == user_kecamatan
 
 
 @pytest.mark.parametrize("rows", [10, 500])
@@ -219,7 +224,9 @@ def test_worker_page_search_and_masked_nik(client_for, worker_a, round_a):
         .get(reverse("aid_distribution:round_households", args=[round_a.pk]), {"q": head.full_name})
         .content.decode()
     )
-    assert head.full_name in page and head.nik not in page and f"{head.nik[:4]}********{head.nik[-4:]}" in page
+    assert head.full_name in page
+    assert head.nik not in page
+    assert f"{head.nik[:4]}********{head.nik[-4:]}" in page
 
 
 def test_delivery_form_creates_replays_and_reports_conflict(client_for, worker_a, round_a):
@@ -242,7 +249,8 @@ def test_delivery_form_creates_replays_and_reports_conflict(client_for, worker_a
     assert response.status_code == 409
     assert "sudah diserahkan oleh" in response.content.decode()
     winner_block = response.content.decode().split('data-testid="already-delivered"')[1].split("</div>")[0]
-    assert str(worker_a) in winner_block and str(colleague) not in winner_block
+    assert str(worker_a) in winner_block
+    assert str(colleague) not in winner_block
     assert Delivery.objects.count() == 1
 
 
@@ -252,7 +260,8 @@ def test_delivery_form_proxy_needs_name_and_relation(client_for, worker_a, round
     response = client_for(worker_a).post(
         url, {"client_uuid": str(uuid.uuid4()), "recipient_member": -1, "delivered_at": "2026-11-20T09:15"}
     )
-    assert response.status_code == 400 and "Isi nama penerima kuasa" in response.content.decode()
+    assert response.status_code == 400
+    assert "Isi nama penerima kuasa" in response.content.decode()
 
 
 def test_delivery_form_rejects_non_image_photo(client_for, worker_a, round_a):
@@ -270,7 +279,8 @@ def test_delivery_form_rejects_non_image_photo(client_for, worker_a, round_a):
             "photo": fake,
         },
     )
-    assert response.status_code == 400 and not Delivery.objects.exists()
+    assert response.status_code == 400
+    assert not Delivery.objects.exists()
 
 
 def test_undelivered_form(client_for, worker_a, round_a):
@@ -302,7 +312,8 @@ def test_stock_and_over_delivery_flag_on_round_page(client_for, worker_a, round_
             recorded_by=worker_a,
         )
     page = client.get(reverse("aid_distribution:round_detail", args=[round_a.pk])).content.decode()
-    assert 'data-stock="received">1<' in page and 'data-stock="remaining">-1<' in page
+    assert 'data-stock="received">1<' in page
+    assert 'data-stock="remaining">-1<' in page
     assert 'data-testid="over-delivered"' in page
 
 
@@ -313,7 +324,8 @@ def test_handover_pdf_only_for_closed_round(client_for, worker_a, round_a):
     round_a.status, round_a.closed_at = RoundStatus.CLOSED, timezone.now()
     round_a.save()
     response = client.get(url)
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
 
 
 def test_support_case_page_is_audited_without_notes(objects_a, client_for):
@@ -375,7 +387,8 @@ def test_round_list_filters_by_status_and_pages_newest_month_first(client_for, u
     assert listed == [newer.pk, older.pk]
     assert [r.pk for r in client.get(url, {"status": "closed"}).context["page"]] == [newer.pk]
     unknown = client.get(url, {"status": "hilang"})
-    assert [r.pk for r in unknown.context["page"]] == [newer.pk, older.pk] and unknown.context["status"] == ""
+    assert [r.pk for r in unknown.context["page"]] == [newer.pk, older.pk]
+    assert unknown.context["status"] == ""
     assert selectors.round_list_for_user(user=user_kecamatan).ordered  # an aggregate query ignores Meta.ordering
 
 

@@ -48,7 +48,8 @@ def test_duplicate_queue_and_merge_view(client_for, user_kelurahan, household_ke
     response = client.post(reverse("beneficiaries:duplicate_detail", args=[flag.pk]), {"decision": "keep_member"})
     assert response.status_code == 302
     twin.refresh_from_db()
-    assert not twin.is_active and twin.removed_reason == choices.RemovalReason.DUPLICATE
+    assert not twin.is_active
+    assert twin.removed_reason == choices.RemovalReason.DUPLICATE
 
 
 def test_demo_is_idempotent_and_gives_review_work():
@@ -57,7 +58,8 @@ def test_demo_is_idempotent_and_gives_review_work():
         counts = (Household.objects.count(), Member.objects.count(), DuplicateFlag.objects.count())
         demo.seed(log=lambda m: None)
     assert counts == (Household.objects.count(), Member.objects.count(), DuplicateFlag.objects.count())
-    assert counts[0] == 62 and counts[2] >= 2
+    assert counts[0] == 62
+    assert counts[2] >= 2
     assert set(Household.objects.values_list("kelurahan__name", flat=True).distinct()).__len__() == 6
     assert Member.objects.filter(disability__isnull=False).exists()
     assert Member.objects.filter(
@@ -78,7 +80,8 @@ def test_admin_search_and_writes_go_through_services(client_for, user_admin, hou
     client = client_for(user_admin)
     head = household_keramasan.members.get(relationship=choices.Relationship.HEAD)
     response = client.get(reverse("admin:beneficiaries_member_changelist"), {"q": head.nik})
-    assert response.status_code == 200 and head.full_name in response.content.decode()
+    assert response.status_code == 200
+    assert head.full_name in response.content.decode()
     response = client.get(reverse("admin:beneficiaries_household_changelist"), {"q": household_keramasan.kk_number})
     assert (
         response.status_code == 200
@@ -96,7 +99,8 @@ def test_admin_search_and_writes_go_through_services(client_for, user_admin, hou
         "relationship": wife.relationship,
     }
     response = client.post(url, data)
-    assert response.status_code == 200 and "sudah terdaftar" in response.content.decode()
+    assert response.status_code == 200
+    assert "sudah terdaftar" in response.content.decode()
     response = client.post(url, {**data, "nik": "12345"})
     assert "16 digit" in response.content.decode()
     response = client.post(url, {**data, "nik": wife.nik, "full_name": "Siti Aminah Baru"})

@@ -1,5 +1,6 @@
 import datetime
 import io
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -32,7 +33,8 @@ def row(
     **extra,
 ):
     try:
-        birth_date = datetime.datetime.strptime(birth, "%d-%m-%Y").date()
+        parsed = time.strptime(birth, "%d-%m-%Y")
+        birth_date = datetime.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     except ValueError:
         birth_date = datetime.date(1985, 6, 15)
     values = {
@@ -103,7 +105,8 @@ def test_csv_import_validates_commits_and_reimport_changes_nothing(user_keluraha
     assert batch.status == ImportBatch.Status.VALIDATED, batch.message
     assert (batch.accepted_rows, batch.rejected_rows) == (2, 0), errors_of(batch)
     batch = importing.import_batch_commit(actor=user_kelurahan, batch=batch)
-    assert Household.objects.count() == 1 and Member.objects.count() == 2
+    assert Household.objects.count() == 1
+    assert Member.objects.count() == 2
     assert (batch.households_created, batch.members_created) == (1, 2)
     # The same file again: refused by its hash, saying it was imported already.
     with pytest.raises(ValidationError) as info:
@@ -118,10 +121,12 @@ def test_csv_import_validates_commits_and_reimport_changes_nothing(user_keluraha
             encoding="cp1252",
         ),
     )
-    assert again.unchanged_rows == 2 and "tidak akan mengubah" in again.message
+    assert again.unchanged_rows == 2
+    assert "tidak akan mengubah" in again.message
     again = importing.import_batch_commit(actor=user_kelurahan, batch=again)
     assert "Tidak ada perubahan" in again.message
-    assert Household.objects.count() == 1 and Member.objects.count() == 2
+    assert Household.objects.count() == 1
+    assert Member.objects.count() == 2
 
 
 def test_reimport_updates_changed_fields(user_kelurahan, rts):
@@ -142,8 +147,10 @@ def test_commit_records_history_with_the_importer_and_keeps_odd_text_intact(user
     assert batch.accepted_rows == 1, errors_of(batch)
     importing.import_batch_commit(actor=user_kelurahan, batch=batch)
     household, member = Household.objects.get(), Member.objects.get()
-    assert household.address == odd and member.full_name == "Siti\\Aisyah"
-    assert household.created_by == user_kelurahan and household.card_token
+    assert household.address == odd
+    assert member.full_name == "Siti\\Aisyah"
+    assert household.created_by == user_kelurahan
+    assert household.card_token
     for obj in (household, member):
         (insert,) = events_for(obj)
         assert insert.pgh_label == "insert"
@@ -201,7 +208,7 @@ def test_xlsx_numeric_nik_cells_are_rejected(user_kelurahan, rts):
     rows = [row(1), row(2), row(3)]
     rows[0][HEADER.index("nik")] = 1671131506850001  # Excel keeps 15 significant digits: stored ...0000
     rows[1][HEADER.index("nik")] = "1.67113E+15"  # a text cell copied from a CSV opened in Excel
-    rows[2][HEADER.index("tanggal_lahir")] = datetime.datetime(1985, 6, 15)
+    rows[2][HEADER.index("tanggal_lahir")] = datetime.date(1985, 6, 15)  # a date cell: read back as a datetime
     batch = run(user_kelurahan, xlsx_bytes(rows), name="data.xlsx")
     errors = errors_of(batch)
     assert "digit ke-16 menjadi 0" in errors[2][0]
@@ -247,7 +254,8 @@ def test_row_errors_name_row_and_column_and_scope_is_enforced(user_kelurahan, rt
     ]
     batch = run(user_kelurahan, csv_bytes(rows))
     by_row = {r.row_number: r.errors for r in batch.rows.filter(is_accepted=False)}
-    assert by_row[2][0]["column"] == "kelurahan" and "di luar wilayah tugas" in by_row[2][0]["message"]
+    assert by_row[2][0]["column"] == "kelurahan"
+    assert "di luar wilayah tugas" in by_row[2][0]["message"]
     assert "RT 77 belum terdaftar" in by_row[3][0]["message"]
     assert {e["column"] for e in by_row[4]} == {"jenis_kelamin", "hubungan"}
     assert "bukan RW 5" in by_row[5][0]["message"]
@@ -256,7 +264,8 @@ def test_row_errors_name_row_and_column_and_scope_is_enforced(user_kelurahan, rt
 
 def test_missing_header_columns_fail_the_batch(user_kelurahan, rts):
     batch = run(user_kelurahan, b"nama,umur\nBudi,40\n")
-    assert batch.status == ImportBatch.Status.FAILED and "no_kk" in batch.message
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "no_kk" in batch.message
 
 
 def test_upload_limits_checked_before_parsing(user_kelurahan, rts, monkeypatch):
@@ -281,7 +290,8 @@ def test_type_is_checked_by_content_not_name(user_kelurahan, rts):
 def test_cancel_discards_staging_rows(user_kelurahan, rts):
     batch = run(user_kelurahan, csv_bytes([row(1)]))
     importing.import_batch_transition(actor=user_kelurahan, batch=batch, action=ImportBatch.Action.CANCEL)
-    assert not batch.rows.exists() and not Household.objects.exists()
+    assert not batch.rows.exists()
+    assert not Household.objects.exists()
     with pytest.raises(ValidationError):
         importing.import_batch_commit(actor=user_kelurahan, batch=batch)
 
@@ -302,14 +312,17 @@ def test_import_views_upload_progress_preview_commit(
     batch = ImportBatch.objects.get()
     detail = client.get(response.url)
     content = detail.content.decode()
-    assert "NIK harus 16 digit" in content and "<code>nik</code>" in content
+    assert "NIK harus 16 digit" in content
+    assert "<code>nik</code>" in content
     progress = client.get(reverse("beneficiaries:import_progress", args=[batch.pk]), HTTP_HX_REQUEST="true")
-    assert progress.status_code == 204 and progress["HX-Refresh"] == "true"
+    assert progress.status_code == 204
+    assert progress["HX-Refresh"] == "true"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response.url, {"action": "commit"})
         client.post(response.url, {"action": "commit"})  # a double click saves once
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.COMMITTED and Member.objects.count() == 1
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert Member.objects.count() == 1
 
 
 def test_import_batches_are_private_to_their_uploader(client_for, user_kelurahan, user_kelurahan_other, rts):
@@ -327,7 +340,8 @@ def test_import_households_command_dry_run_and_commit(tmp_path, rts, capsys):
     path.write_bytes(csv_bytes([row(1), row(2, nik="1.67113E+15")]))
     call_command("import_households", str(path), "--dry-run")
     out = capsys.readouterr().out
-    assert "baris 3, kolom nik" in out and "tidak ada yang disimpan" in out
+    assert "baris 3, kolom nik" in out
+    assert "tidak ada yang disimpan" in out
     assert not Household.objects.exists()
     path.write_bytes(csv_bytes([row(1)]))
     call_command("import_households", str(path))
@@ -352,12 +366,15 @@ def test_import_files_and_staged_rows_are_deleted_a_year_on(user_kelurahan, rts)
     path = old.file.path
     assert import_files_delete_expired() == 1
     old.refresh_from_db()
-    assert not old.file and not ImportRow.objects.filter(batch=old).exists()
-    assert old.accepted_rows == 1 and old.original_name  # the record of the import stays
+    assert not old.file
+    assert not ImportRow.objects.filter(batch=old).exists()
+    assert old.accepted_rows == 1  # the record of the import stays
+    assert old.original_name
     import os
 
     assert not os.path.exists(path)
-    assert ImportRow.objects.filter(batch=recent).exists() and ImportRow.objects.filter(batch=busy).exists()
+    assert ImportRow.objects.filter(batch=recent).exists()
+    assert ImportRow.objects.filter(batch=busy).exists()
     assert import_files_delete_expired() == 0  # a second run finds nothing left
 
 
@@ -367,7 +384,8 @@ def test_staging_rows_written_from_a_second_connection_outside_a_transaction(use
     its own connection while the next chunk is parsed; every row arrives, and a failed COPY fails the task."""
     monkeypatch.setattr(importing.validation, "BATCH", 1)  # chunks of 5 rows: 12 rows take three COPYs
     batch = run(user_kelurahan, csv_bytes([row(n) for n in range(1, 13)]))
-    assert batch.status == ImportBatch.Status.VALIDATED and batch.accepted_rows == 12, errors_of(batch)
+    assert batch.status == ImportBatch.Status.VALIDATED, errors_of(batch)
+    assert batch.accepted_rows == 12, errors_of(batch)
     assert sorted(batch.rows.values_list("row_number", flat=True)) == list(range(2, 14))
     importing.import_batch_commit(actor=user_kelurahan, batch=batch)
     assert Member.objects.count() == 12

@@ -37,7 +37,7 @@ def test_list_does_not_show_other_kelurahan(client_for, user_kelurahan, househol
 
 
 @pytest.mark.parametrize(
-    "name,method",
+    ("name", "method"),
     [
         ("beneficiaries:household_detail", "get"),
         ("beneficiaries:household_update", "get"),
@@ -58,7 +58,7 @@ def test_household_urls_404_out_of_scope(
 
 
 @pytest.mark.parametrize(
-    "name,method",
+    ("name", "method"),
     [
         ("beneficiaries:member_move", "get"),
         ("beneficiaries:member_move", "post"),
@@ -79,7 +79,8 @@ def test_search_by_nik_kk_name_finds_nothing_out_of_scope(client_for, user_kelur
         assert response.status_code == 200
         assert response.context["results"] == []
         results = response.content.decode().split('data-testid="search-results"')[1]
-        assert other_head.full_name not in results and other_head.nik[-4:] not in results
+        assert other_head.full_name not in results
+        assert other_head.nik[-4:] not in results
 
 
 def test_export_excludes_other_kelurahan(client_for, user_kelurahan, household_keramasan, household_kemang, other_head):
@@ -90,7 +91,8 @@ def test_export_excludes_other_kelurahan(client_for, user_kelurahan, household_k
     assert other_head.full_name not in body
     response = client_for(user_kelurahan).post(reverse("beneficiaries:household_export"), {"format": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert other_head.full_name not in body and household_keramasan.members.first().full_name in body
+    assert other_head.full_name not in body
+    assert household_keramasan.members.first().full_name in body
 
 
 def test_duplicate_review_out_of_scope_is_404(client_for, user_kelurahan, household_keramasan, other_head):

@@ -133,7 +133,8 @@ def test_member_add_and_deactivate(user_kelurahan, household_keramasan):
         actor=user_kelurahan, member=child, reason=choices.RemovalReason.MOVED_OUT, note="pindah"
     )
     child.refresh_from_db()
-    assert not child.is_active and child.removed_reason == choices.RemovalReason.MOVED_OUT
+    assert not child.is_active
+    assert child.removed_reason == choices.RemovalReason.MOVED_OUT
 
 
 def test_household_deactivate_needs_reason_and_deactivates_members(user_kelurahan, household_keramasan):
@@ -248,10 +249,12 @@ def test_duplicate_merge_moves_records_runs_handlers_and_deactivates(user_kelura
         merging.unregister("test")
     drop.refresh_from_db()
     assert calls == [(drop.pk, keep.pk)]
-    assert not drop.is_active and drop.removed_reason == choices.RemovalReason.DUPLICATE
+    assert not drop.is_active
+    assert drop.removed_reason == choices.RemovalReason.DUPLICATE
     assert Consent.objects.get().member == keep
     flag.refresh_from_db()
-    assert flag.status == DuplicateFlag.Status.MERGED and flag.reviewed_by == user_kelurahan
+    assert flag.status == DuplicateFlag.Status.MERGED
+    assert flag.reviewed_by == user_kelurahan
     with pytest.raises(ValidationError):
         services.duplicate_transition(actor=user_kelurahan, flag=flag, action=DuplicateFlag.Action.MERGE, keep=keep)
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from beneficiaries import choices
 from beneficiaries.models import Household
@@ -57,9 +58,12 @@ def test_list_keyset_pages_cover_everything_once(client_for, user_kelurahan, rt_
     client = client_for(user_kelurahan)
     first = client.get(LIST).context["page"]
     second = client.get(LIST, {"after": first.next_after}).context["page"]
-    assert len(first.items) == 25 and len(second.items) == 5 and second.is_last
+    assert len(first.items) == 25
+    assert len(second.items) == 5
+    assert second.is_last
     ids = [h.pk for h in first.items + second.items]
-    assert len(set(ids)) == 30 and ids == sorted(ids, reverse=True)
+    assert len(set(ids)) == 30
+    assert ids == sorted(ids, reverse=True)
     back = client.get(LIST, {"before": second.prev_before}).context["page"]
     assert [h.pk for h in back.items] == [h.pk for h in first.items]
     last = client.get(LIST, {"last": "1"}).context["page"]
@@ -81,7 +85,7 @@ def test_list_masks_kk_and_filters(client_for, user_kelurahan, household_keramas
 def test_list_children_out_of_school_filter(client_for, user_kelurahan, household_keramasan, rt_keramasan):
     other = HouseholdFactory(kelurahan=rt_keramasan.kelurahan, rt=rt_keramasan)
     MemberFactory(household=other)
-    today = datetime.date.today()
+    today = timezone.localdate()
     MemberFactory(
         household=other,
         relationship=choices.Relationship.CHILD,
@@ -141,7 +145,8 @@ def test_detail_masks_nik_and_hides_sensitive_without_permission(client_for, use
     wife.save()
     url = reverse("beneficiaries:household_detail", args=[household_keramasan.pk])
     content = client_for(user_kelurahan).get(url).content.decode()
-    assert wife.nik not in content and wife.nik[:4] + "********" + wife.nik[-4:] in content
+    assert wife.nik not in content
+    assert wife.nik[:4] + "********" + wife.nik[-4:] in content
     assert "Disabilitas fisik" in content  # staf kelurahan has view_sensitive
     assert "Tampilkan" not in content  # but no reveal_nik
 
@@ -171,7 +176,8 @@ def test_reveal_is_post_only_logged_and_shows_full_nik_once(client_for, user_kec
     response = client.post(url, REMOTE_ADDR="10.1.2.3")
     assert head.nik in response.content.decode()
     event = AuditEvent.objects.get(action="nik_reveal")
-    assert event.actor == user_kecamatan and event.ip_address == "10.1.2.3"
+    assert event.actor == user_kecamatan
+    assert event.ip_address == "10.1.2.3"
     assert (event.object_type, event.object_id) == ("beneficiaries.Household", str(household_keramasan.pk))
     assert head.nik not in str(event.detail)
     detail = client.get(reverse("beneficiaries:household_detail", args=[household_keramasan.pk]))
@@ -192,7 +198,8 @@ def test_search_by_nik_is_post_and_finds_member(client_for, user_kelurahan, hous
     response = client.post(url, {"kind": "nik", "q": spaced})
     assert response.context["results"] == [head]
     response = client.post(url, {"kind": "kk", "q": household_keramasan.kk_number})
-    assert response.status_code == 302 and response.url.endswith(f"/keluarga/{household_keramasan.pk}/")
+    assert response.status_code == 302
+    assert response.url.endswith(f"/keluarga/{household_keramasan.pk}/")
     response = client.post(url, {"kind": "name", "q": "Budi Santosa"})
     assert head in response.context["results"]
     response = client.post(url, {"kind": "nik", "q": "123"})
@@ -308,7 +315,8 @@ def test_edit_flow_updates_household_and_adds_member(client_for, user_kelurahan,
     response = client.post(url, post)
     assert response.status_code == 302, response.content.decode()[:3000]
     household_keramasan.refresh_from_db()
-    assert household_keramasan.address == "Jl. Baru Lr. Sejahtera" and household_keramasan.desil == 4
+    assert household_keramasan.address == "Jl. Baru Lr. Sejahtera"
+    assert household_keramasan.desil == 4
     assert household_keramasan.members.count() == 3
 
 
@@ -338,7 +346,8 @@ def test_subject_request_downloads_and_logs(client_for, user_kecamatan, user_kel
     url = reverse("beneficiaries:member_subject_request", args=[head.pk])
     assert client_for(user_kelurahan).post(url).status_code == 403
     response = client_for(user_kecamatan).post(url, {"format": "json"})
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
     assert response.json()["anggota"]["nik"] == head.nik
     response = client_for(user_kecamatan).post(url, {"format": "xlsx"})
     assert response.status_code == 200
@@ -361,7 +370,8 @@ def test_menu_entry_for_registry(client_for, user_kelurahan, user_pimpinan):
 
 def test_anonymous_user_is_sent_to_login(client):
     response = client.get(LIST)
-    assert response.status_code == 302 and "/akun/masuk/" in response.url
+    assert response.status_code == 302
+    assert "/akun/masuk/" in response.url
 
 
 def test_history_is_shown_in_indonesian(client_for, user_kelurahan, rt_keramasan):
@@ -374,7 +384,8 @@ def test_history_is_shown_in_indonesian(client_for, user_kelurahan, rt_keramasan
     content = (
         client_for(user_kelurahan).get(reverse("beneficiaries:household_detail", args=[household.pk])).content.decode()
     )
-    assert "pendaftaran keluarga" in content and "dibuat" in content
+    assert "pendaftaran keluarga" in content
+    assert "dibuat" in content
 
 
 def test_consent_record_and_withdraw_views(client_for, user_kelurahan, user_kelurahan_other, household_keramasan):
@@ -405,8 +416,10 @@ def test_name_search_needs_every_word_and_tolerates_typos(client_for, user_kelur
     response = client.post(reverse("beneficiaries:household_search"), {"kind": "name", "q": "Budi Saputra"})
     found = response.context["results"]
     assert found[0] == members["Budi Saputra"]
-    assert members["Budy Saputra"] in found and members["Saputra Budiman"] in found
-    assert members["Budi Hartono"] not in found and members["Rina Saputra"] not in found
+    assert members["Budy Saputra"] in found
+    assert members["Saputra Budiman"] in found
+    assert members["Budi Hartono"] not in found
+    assert members["Rina Saputra"] not in found
     assert not response.context["results"] or "search-truncated" not in response.content.decode()
     listed = client.get(reverse("beneficiaries:household_list"), {"q": "Rina Saputra"}).context["page"].items
     assert [h.pk for h in listed] == [household_keramasan.pk]

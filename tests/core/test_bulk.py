@@ -26,8 +26,10 @@ def test_insert_select_fills_defaults_and_writes_one_insert_event_per_row_with_t
     assert [(rt.number, rt.rw, rt.is_active) for rt in rts] == [(101, 3, True), (102, 3, True), (103, 3, True)]
     for rt in rts:
         (event,) = events_for(rt)
-        assert event.pgh_label == "insert" and event.pgh_data["rw"] == 3
-        assert event.pgh_context["user"] == user_admin.pk and event.pgh_context["command"] == "uji-bulk"
+        assert event.pgh_label == "insert"
+        assert event.pgh_data["rw"] == 3
+        assert event.pgh_context["user"] == user_admin.pk
+        assert event.pgh_context["command"] == "uji-bulk"
     # The insert trigger was ignored for that statement only: an ordinary save is still recorded by it.
     later = RTFactory(kelurahan=keramasan, number=104, rw=3)
     assert [e.pgh_label for e in events_for(later)] == ["insert"]
@@ -58,9 +60,13 @@ def test_copy_tuples_keeps_odd_text_nulls_dates_and_json():
         None,
         datetime.date(1985, 6, 15),
     )
-    assert first.errors == [{"column": "nik", "message": "salah"}] and not first.is_accepted
+    assert first.errors == [{"column": "nik", "message": "salah"}]
+    assert not first.is_accepted
     assert (second.full_name, second.address, second.desil, second.birth_date) == ("", odd, 7, None)
-    assert second.errors == [] and second.is_accepted and second.kk_number == "" and second.nik == ""
+    assert second.errors == []
+    assert second.is_accepted
+    assert second.kk_number == ""
+    assert second.nik == ""
 
 
 def test_copy_tuples_refuses_tables_with_history():
@@ -78,7 +84,8 @@ def test_insert_ignoring_conflicts_skips_clashes_marks_the_rows_inserted_and_kee
     for row in (rows[0], rows[2]):
         assert RT.objects.get(pk=row.pk).number == row.number
         (event,) = events_for(row)
-        assert event.pgh_label == "insert" and event.pgh_context["user"] == user_admin.pk
+        assert event.pgh_label == "insert"
+        assert event.pgh_context["user"] == user_admin.pk
 
 
 def test_insert_ignoring_conflicts_refuses_rows_it_could_not_tell_apart(keramasan):

@@ -59,8 +59,10 @@ def test_contexts_change_within_one_transaction(keramasan, user_admin, user_keca
             RT.objects.filter(pk=rt.pk).update(rw=4)
     contexts = {e.pgh_data["rw"]: e.pgh_context for e in events_for(rt).filter(pgh_label="update")}
     # (pghistory keeps one context row per outer context, so the nested metadata shows on both events)
-    assert contexts[2]["user"] == user_admin.pk and contexts[2]["command"] == "pertama"
-    assert contexts[3]["step"] == "bertingkat" and contexts[3]["user"] == user_admin.pk
+    assert contexts[2]["user"] == user_admin.pk
+    assert contexts[2]["command"] == "pertama"
+    assert contexts[3]["step"] == "bertingkat"
+    assert contexts[3]["user"] == user_admin.pk
     assert contexts[4] == {"user": user_kecamatan.pk, "command": "kedua"}
 
 
@@ -76,7 +78,8 @@ def test_history_functions_are_the_fast_ones_and_ignore_still_works(keramasan):
             "SELECT prosrc FROM pg_proc WHERE proname IN ('_pgtrigger_should_ignore', '_pgh_attach_context')"
         )
         sources = [row[0] for row in cursor.fetchall()]
-    assert len(sources) == 2 and not any("EXCEPTION" in source for source in sources)
+    assert len(sources) == 2
+    assert not any("EXCEPTION" in source for source in sources)
     rt = RTFactory(kelurahan=keramasan, rw=1)
     with pgtrigger.ignore("core.RT:update_update"):
         RT.objects.filter(pk=rt.pk).update(rw=5)

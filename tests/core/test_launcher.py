@@ -8,7 +8,7 @@ from kertapati_welfare import embedded
 
 
 @pytest.mark.parametrize(
-    "url, expected",
+    ("url", "expected"),
     [
         ("postgres://nobody@127.0.0.1:1/x", "DATABASE_URL tidak dapat dihubungi"),
         ("mysql://root@127.0.0.1/x", "DATABASE_URL harus berupa alamat PostgreSQL"),
@@ -23,7 +23,10 @@ def test_bad_database_url_one_line_and_nothing_started(url, expected, monkeypatc
         mock.patch.object(embedded, "start_postgres") as start_pg,
     ):
         assert embedded.main(["run"]) == 2
-    assert not start_redis.called and not start_pg.called
+    assert not start_redis.called
+    assert not start_pg.called
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("Kesalahan:") and expected in err[0]
+    assert len(err) == 1
+    assert err[0].startswith("Kesalahan:")
+    assert expected in err[0]
     assert "Traceback" not in err[0]

@@ -112,4 +112,5 @@ def test_relay_keeps_the_tasks_while_the_broker_is_still_down():
 @pytest.mark.django_db
 def test_beat_runs_the_relay_every_minute():
     task = PeriodicTask.objects.get(task=outbox.RELAY_TASK)
-    assert task.enabled and (task.interval.every, task.interval.period) == (60, "seconds")
+    assert task.enabled
+    assert (task.interval.every, task.interval.period) == (60, "seconds")

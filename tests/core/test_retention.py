@@ -33,7 +33,7 @@ def test_retention_every_record_type_of_the_notice_has_a_handler():
 
 
 def test_retention_unknown_record_type_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a record type of the privacy notice"):
         retention.register_handler(key="tidak_ada", run=lambda now=None: 0)
 
 

@@ -51,7 +51,8 @@ def test_worker_delivers_on_phone_and_sees_already_delivered(phone_page, browser
     other_page.click("[data-testid=submit-delivery]")
     other_page.wait_for_selector("[data-testid=conflict]")
     text = other_page.locator("[data-testid=conflict]").inner_text()
-    assert "sudah diserahkan oleh" in text and str(worker) in text
+    assert "sudah diserahkan oleh" in text
+    assert str(worker) in text
     assert "Pak RT" not in other_page.content()  # the refused handover is not shown as if it happened
     screenshot(other_page, "aid-already-delivered")
     other.close()

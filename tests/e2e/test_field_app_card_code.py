@@ -39,7 +39,8 @@ def test_without_barcode_detector_the_worker_types_the_code_offline(phone_page, 
     open_round(page, aid_round)
     first, second = aid_round.entitlements.order_by("pk").select_related("household")[:2]
     codes = {h["id"]: h["card_code"] for h in page.evaluate(READ_HOUSEHOLDS)}
-    assert codes[first.pk] == first.household.card_code and codes[second.pk] == second.household.card_code
+    assert codes[first.pk] == first.household.card_code
+    assert codes[second.pk] == second.household.card_code
 
     go_offline(page)
     # "Pindai" on a browser that cannot scan: the sheet says so and offers typing.

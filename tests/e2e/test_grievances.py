@@ -41,7 +41,8 @@ def test_bantuan_tidak_diterima_from_logging_to_resolved_answer(page, live_serve
     assert "Paket sembako Juni belum diterima" in page.locator("[data-testid=grievance-title]").inner_text()
     assert "Baru" in page.locator("[data-testid=grievance-status]").inner_text()
     grievance = Grievance.objects.get()
-    assert grievance.household_id == household.pk and grievance.kelurahan_id == keramasan.pk
+    assert grievance.household_id == household.pk
+    assert grievance.kelurahan_id == keramasan.pk
 
     # Assign it to oneself.
     page.select_option("[data-testid=assign-form] select[name=assignee]", str(staff.pk))
@@ -74,7 +75,8 @@ def test_bantuan_tidak_diterima_from_logging_to_resolved_answer(page, live_serve
     assert "Paket diantar petugas lembaga" in page.locator("[data-testid=grievance-answer]").inner_text()
     screenshot(page, "grievance-resolved")
     grievance.refresh_from_db()
-    assert grievance.status == Status.SELESAI and grievance.closed_by_id == staff.pk
+    assert grievance.status == Status.SELESAI
+    assert grievance.closed_by_id == staff.pk
 
 
 @pytest.mark.django_db(transaction=True)

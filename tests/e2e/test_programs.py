@@ -5,6 +5,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from beneficiaries import choices
@@ -30,7 +31,7 @@ def test_cohort_flow_from_creation_to_outcome(page, phone_page, live_server):
             birth_date=datetime.date(1990, 5, 1),
         )
     MemberFactory(household=HouseholdFactory(kelurahan=keramasan), full_name="Budi Santoso")  # a man: not eligible
-    today = datetime.date.today()
+    today = timezone.localdate()
     page.on("dialog", lambda dialog: dialog.accept())
 
     login(page, live_server, "e2e.kecamatan", PASSWORD)

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from programs.models import Cohort, CohortStatus, FundingSource, OrganiserKind, Program, ProgramKind, TrainingSession
 
@@ -29,7 +30,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
 
     program = factory.SubFactory(ProgramFactory)
     number = factory.Sequence(lambda n: n + 1)
-    starts_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=30))
     venue = "Aula Kantor Camat Kertapati"
     trainers = "Ibu Sri Wahyuni"

@@ -23,9 +23,11 @@ def test_app_shell_is_public_and_holds_nothing_secret(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'rel="manifest" href="/lapangan/manifest.webmanifest"' in html
-    assert 'type="module"' in html and "field_app/js/app.js" in html
+    assert 'type="module"' in html
+    assert "field_app/js/app.js" in html
     assert "<script>" not in html.replace('<script id="fa-config" type="application/json">', "")
-    assert ' style="' not in html and "<style" not in html
+    assert ' style="' not in html
+    assert "<style" not in html
     assert "csrfmiddlewaretoken" not in html
     assert response["Cache-Control"] == "no-cache"
     config = json.loads(html.split('<script id="fa-config" type="application/json">')[1].split("</script>")[0])
@@ -61,9 +63,12 @@ def test_manifest_is_valid_json(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/manifest+json")
     manifest = json.loads(response.content)
-    assert manifest["start_url"] == APP and manifest["scope"] == APP
-    assert manifest["display"] == "standalone" and manifest["lang"] == "id"
-    assert manifest["name"] and manifest["short_name"]
+    assert manifest["start_url"] == APP
+    assert manifest["scope"] == APP
+    assert manifest["display"] == "standalone"
+    assert manifest["lang"] == "id"
+    assert manifest["name"]
+    assert manifest["short_name"]
     sizes = {icon["sizes"] for icon in manifest["icons"]}
     assert {"192x192", "512x512"} <= sizes
     assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
@@ -114,7 +119,8 @@ def test_me_tells_the_app_who_holds_the_token(worker, institution, user_kecamata
     assert body["institutions"] == [institution.name]
     other, _key = _api(user_kecamatan)
     body = other.get("/lapangan/api/saya/").json()
-    assert body["is_field_worker"] is False and body["role_label"] == "Staf Kecamatan"
+    assert body["is_field_worker"] is False
+    assert body["role_label"] == "Staf Kecamatan"
 
 
 @pytest.mark.django_db
@@ -169,7 +175,8 @@ def test_the_app_follows_the_portals_language_switch(client):
     """The portal's switch (Django's set_language) sets the language of the shell and of the app's sentences."""
     html = client.get(APP).content.decode()
     config = json.loads(html.split('<script id="fa-config" type="application/json">')[1].split("</script>")[0])
-    assert '<html lang="id">' in html and ">Masuk</h1>" in html
+    assert '<html lang="id">' in html
+    assert ">Masuk</h1>" in html
     assert config["locale"] == "id-ID"
     assert config["strings"]["online"] == "Terhubung"
     assert config["strings"]["logout_records_lost"]["one"] == "%(n)s catatan belum tersinkron akan hilang."
@@ -177,7 +184,8 @@ def test_the_app_follows_the_portals_language_switch(client):
     client.post(reverse("set_language"), {"language": "en", "next": APP})
     html = client.get(APP).content.decode()
     config = json.loads(html.split('<script id="fa-config" type="application/json">')[1].split("</script>")[0])
-    assert '<html lang="en">' in html and ">Sign in</h1>" in html
+    assert '<html lang="en">' in html
+    assert ">Sign in</h1>" in html
     assert config["locale"] == "en-GB"
     assert config["strings"]["online"] == "Online"
     assert config["strings"]["retry_at"] == "Not sent, trying again at %(time)s"

@@ -25,7 +25,8 @@ def test_admin_approve_action_refuses_author_and_applies_for_other(client_for, u
     client_for(other_admin).post(url, data, follow=True)
     cr.refresh_from_db()
     household.refresh_from_db()
-    assert cr.status == ChangeRequestStatus.DISETUJUI and household.address == "Jl. Admin"
+    assert cr.status == ChangeRequestStatus.DISETUJUI
+    assert household.address == "Jl. Admin"
 
 
 def test_admin_add_grievance_goes_through_service(client_for, user_admin, keramasan):
@@ -57,7 +58,8 @@ def test_subject_requests_are_read_only_in_admin(client_for, user_admin, keramas
     client = client_for(user_admin)
     assert client.get(reverse("admin:grievances_subjectrequest_change", args=[obj.pk])).status_code == 200
     response = client.post(reverse("admin:grievances_subjectrequest_delete", args=[obj.pk]), {"post": "yes"})
-    assert response.status_code == 403 and SubjectRequest.objects.filter(pk=obj.pk).exists()
+    assert response.status_code == 403
+    assert SubjectRequest.objects.filter(pk=obj.pk).exists()
 
 
 def _change_data(grievance, **overrides):
@@ -130,7 +132,8 @@ def test_admin_status_change_shows_the_services_errors(client_for, user_admin, k
     response = client.post(url, _change_data(grievance, to_status=Status.SELESAI, answer_input="Sudah diantar."))
     assert response.status_code == 302
     grievance.refresh_from_db()
-    assert grievance.status == Status.SELESAI and grievance.closed_by == user_admin
+    assert grievance.status == Status.SELESAI
+    assert grievance.closed_by == user_admin
     response = client.post(url, _change_data(grievance, to_status=Status.DIPROSES))
     assert response.status_code == 200
     assert "Status tidak dapat diubah dari Selesai menjadi Diproses." in response.content.decode()

@@ -106,7 +106,8 @@ def test_lifecycle_new_to_in_progress_to_closed(user_kelurahan, keramasan):
         actor=user_kelurahan, grievance=grievance, to_status=Status.SELESAI, answer="Paket diantar hari ini."
     )
     assert grievance.status == Status.SELESAI
-    assert grievance.closed_by == user_kelurahan and grievance.closed_at is not None
+    assert grievance.closed_by == user_kelurahan
+    assert grievance.closed_at is not None
     with pytest.raises(ValidationError) as exc:
         services.grievance_transition(actor=user_kelurahan, grievance=grievance, to_status=Status.DIPROSES)
     assert "status" in exc.value.message_dict
@@ -152,7 +153,8 @@ def test_grievance_update_recomputes_due_date_and_checks_assignee_and_scope(
     with pytest.raises(TypeError):
         services.grievance_update(actor=user_kecamatan, grievance=grievance, data={"status": Status.SELESAI})
     grievance.refresh_from_db()
-    assert grievance.kelurahan == keramasan and grievance.assigned_to is None
+    assert grievance.kelurahan == keramasan
+    assert grievance.assigned_to is None
 
 
 # --- bulk ---------------------------------------------------------------------------------------------------
@@ -174,7 +176,8 @@ def test_bulk_close_changes_only_what_the_user_may_touch(user_kelurahan, keramas
     assert "di luar wewenang" in skipped[sensitive.pk]
     other.refresh_from_db()
     sensitive.refresh_from_db()
-    assert other.status == Status.BARU and sensitive.status == Status.BARU
+    assert other.status == Status.BARU
+    assert sensitive.status == Status.BARU
     assert Grievance.objects.filter(status=Status.SELESAI, answer="Sudah ditindaklanjuti.").count() == 3
 
 
@@ -208,7 +211,8 @@ def test_change_request_captures_old_value_and_changes_nothing_yet(user_keluraha
     cr = services.change_request_create(
         actor=user_kelurahan, household=household, field_name="address", new_value="Jl. Baru 7", reason="KK baru"
     )
-    assert cr.old_value == "Jl. Lama No. 5" and cr.new_value == "Jl. Baru 7"
+    assert cr.old_value == "Jl. Lama No. 5"
+    assert cr.new_value == "Jl. Baru 7"
     household.refresh_from_db()
     assert household.address == "Jl. Lama No. 5"
 
@@ -244,7 +248,8 @@ def test_approval_applies_change_through_registry(user_kelurahan, user_kecamatan
     member.refresh_from_db()
     cr.refresh_from_db()
     assert member.full_name == "Ahmad Fauzan"
-    assert cr.status == ChangeRequestStatus.DISETUJUI and cr.decided_by == user_kecamatan
+    assert cr.status == ChangeRequestStatus.DISETUJUI
+    assert cr.decided_by == user_kecamatan
     assert history.events_for(member).filter(pgh_label="update").exists()
 
 

@@ -73,7 +73,8 @@ def test_closing_needs_written_response(user_kelurahan, member_keramasan):
         response="Data masih diperlukan untuk bansos.",
     )
     obj.refresh_from_db()
-    assert obj.status == SubjectRequestStatus.DITOLAK and obj.closed_at is not None
+    assert obj.status == SubjectRequestStatus.DITOLAK
+    assert obj.closed_at is not None
     with pytest.raises(ValidationError):
         services.subject_request_transition(
             actor=user_kelurahan, subject_request=obj, to_status="diproses", response="x"
@@ -204,4 +205,5 @@ def test_transition_checks_permission_and_scope_itself(
         )
     assert error.value.code == "not_visible"
     obj.refresh_from_db()
-    assert obj.status == SubjectRequestStatus.BARU and obj.handled_by is None
+    assert obj.status == SubjectRequestStatus.BARU
+    assert obj.handled_by is None

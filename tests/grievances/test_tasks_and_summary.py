@@ -40,8 +40,10 @@ def test_overdue_task_writes_one_in_app_notice_per_assignee_per_day(
     assert notify_overdue_grievances_task.delay().get() == 2
     notice = Notification.objects.get(user=user_kelurahan)
     assert notice.channel == Notification.ChannelKind.IN_APP
-    assert "Satu" in notice.body and "Dua" in notice.body
-    assert "Belum lewat" not in notice.body and "Sudah selesai" not in notice.body
+    assert "Satu" in notice.body
+    assert "Dua" in notice.body
+    assert "Belum lewat" not in notice.body
+    assert "Sudah selesai" not in notice.body
     # A second run the same day (retry, second beat) sends nothing more.
     assert notify_overdue_grievances_task.delay().get() == 0
     assert Notification.objects.count() == 2
@@ -54,7 +56,8 @@ def test_overdue_task_sends_email_with_a_real_backend(user_kelurahan, keramasan,
     _overdue(user_kelurahan, keramasan)
     assert notify_overdue_grievances_task() == 1
     assert notify_overdue_grievances_task() == 0
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rudi@kertapati.invalid"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["rudi@kertapati.invalid"]
     assert Notification.objects.get().channel == Notification.ChannelKind.EMAIL
 
 
@@ -69,7 +72,8 @@ def test_overdue_schedule_migration_is_idempotent():
     migration.create_schedule(apps, None)
     migration.create_schedule(apps, None)
     task = PeriodicTask.objects.get(task="grievances.tasks.notify_overdue_grievances_task")
-    assert task.enabled and task.crontab.hour == "7"
+    assert task.enabled
+    assert task.crontab.hour == "7"
 
 
 def test_grievance_summary_counts_and_average(user_kecamatan, keramasan, kemang_agung):
@@ -85,9 +89,11 @@ def test_grievance_summary_counts_and_average(user_kecamatan, keramasan, kemang_
     assert {r["category"]: r["count"] for r in summary["by_category"]}[Category.DATA_SALAH] == 2
     assert {r["status"]: r["count"] for r in summary["by_status"]}[Status.SELESAI] == 1
     assert {r["name"]: r["total"] for r in summary["by_kelurahan"]}["Kemang Agung"] == 1
-    assert summary["resolved"] == 1 and summary["avg_days_to_resolve"] is not None
+    assert summary["resolved"] == 1
+    assert summary["avg_days_to_resolve"] is not None
     only = grievance_summary(period_start=start, period_end=today, kelurahan_ids=[kemang_agung.pk])
-    assert only["total"] == 1 and [r["name"] for r in only["by_kelurahan"]] == ["Kemang Agung"]
+    assert only["total"] == 1
+    assert [r["name"] for r in only["by_kelurahan"]] == ["Kemang Agung"]
 
 
 def test_demo_is_idempotent_and_covers_every_status(user_kelurahan, user_kecamatan, household, member):
@@ -109,4 +115,5 @@ def test_demo_without_households_creates_nothing(db):
 
     lines = []
     demo.seed(log=lines.append)
-    assert Grievance.objects.count() == 0 and "belum ada keluarga" in lines[0]
+    assert Grievance.objects.count() == 0
+    assert "belum ada keluarga" in lines[0]

@@ -34,7 +34,8 @@ def test_staf_kelurahan_gets_404_for_other_kelurahan(client_for, user_kelurahan,
         response = client.post(reverse(name, args=[other.pk]), {"to_status": "diproses"})
         assert response.status_code == 404
     listing = client.get(reverse("grievances:grievance_list")).content.decode()
-    assert own.title in listing and other.title not in listing
+    assert own.title in listing
+    assert other.title not in listing
 
 
 def test_sensitive_grievance_only_for_admin_and_assignee(
@@ -112,8 +113,10 @@ def test_create_from_household_page(client_for, user_kelurahan, household):
         },
     )
     grievance = Grievance.objects.get()
-    assert response.status_code == 302 and response["Location"] == detail(grievance)
-    assert grievance.household == household and grievance.kelurahan_id == household.kelurahan_id
+    assert response.status_code == 302
+    assert response["Location"] == detail(grievance)
+    assert grievance.household == household
+    assert grievance.kelurahan_id == household.kelurahan_id
 
 
 def test_close_without_answer_shows_error(client_for, user_kelurahan, keramasan):
@@ -237,7 +240,8 @@ def test_data_salah_grievance_spawns_change_request(client_for, user_kelurahan, 
     page = client.get(detail(grievance)).content.decode()
     assert reverse("grievances:changerequest_create") + f"?grievance={grievance.pk}" in page
     step1 = client.get(reverse("grievances:changerequest_create"), {"grievance": grievance.pk})
-    assert step1.status_code == 200 and "Data yang dikoreksi" in step1.content.decode()
+    assert step1.status_code == 200
+    assert "Data yang dikoreksi" in step1.content.decode()
     step2 = client.get(reverse("grievances:changerequest_create"), {"grievance": grievance.pk, "field_name": "address"})
     assert "Jl. Lama No. 5" in step2.content.decode()
     response = client.post(
@@ -253,7 +257,9 @@ def test_data_salah_grievance_spawns_change_request(client_for, user_kelurahan, 
     )
     cr = ChangeRequest.objects.get()
     assert response.status_code == 302
-    assert cr.grievance == grievance and cr.old_value == "Jl. Lama No. 5" and cr.evidence
+    assert cr.grievance == grievance
+    assert cr.old_value == "Jl. Lama No. 5"
+    assert cr.evidence
     # the author sees no decision form; another user with approval permission decides
     assert "decide-form" not in client.get(reverse("grievances:changerequest_detail", args=[cr.pk])).content.decode()
     checker = client_for(user_kecamatan)
@@ -261,7 +267,8 @@ def test_data_salah_grievance_spawns_change_request(client_for, user_kelurahan, 
     checker.post(reverse("grievances:changerequest_decide", args=[cr.pk]), {"decision": "approve"})
     cr.refresh_from_db()
     household.refresh_from_db()
-    assert cr.status == ChangeRequestStatus.DISETUJUI and household.address == "Jl. Benar No. 5"
+    assert cr.status == ChangeRequestStatus.DISETUJUI
+    assert household.address == "Jl. Benar No. 5"
 
 
 def test_author_posting_approval_is_refused(client_for, user_kecamatan, household):
@@ -338,7 +345,8 @@ def test_my_tasks_and_home_count(client_for, user_kelurahan, keramasan):
     new = GrievanceFactory(kelurahan=keramasan, assigned_to=user_kelurahan, title="Baru masuk")
     client = client_for(user_kelurahan)
     page = client.get(reverse("grievances:my_tasks")).content.decode()
-    assert overdue.title in page and new.title in page
+    assert overdue.title in page
+    assert new.title in page
     home = client.get(reverse("core:home")).content.decode()
     assert "Pengaduan saya: baru/lewat batas" in home
 

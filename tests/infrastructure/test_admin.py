@@ -104,7 +104,8 @@ def test_status_timeline_is_read_only_in_admin(client_for, user_admin, keramasan
     response = client_for(user_admin).post(
         reverse("admin:infrastructure_projectstatuschange_delete", args=[change.pk]), {"post": "yes"}
     )
-    assert response.status_code == 403 and ProjectStatusChange.objects.filter(pk=change.pk).exists()
+    assert response.status_code == 403
+    assert ProjectStatusChange.objects.filter(pk=change.pk).exists()
 
 
 def test_admin_edit_and_status_move_are_checked_together(client_for, user_admin, keramasan):
@@ -119,7 +120,8 @@ def test_admin_edit_and_status_move_are_checked_together(client_for, user_admin,
     assert response.status_code == 200
     assert "Isi rencana mulai dan rencana selesai proyek" in response.content.decode()
     project.refresh_from_db()
-    assert project.status == ProjectStatus.USULAN and project.planned_start_on is not None
+    assert project.status == ProjectStatus.USULAN
+    assert project.planned_start_on is not None
 
 
 def test_admin_adds_a_project_and_moves_it_in_one_go_through_the_services(client_for, user_admin, keramasan):
@@ -152,4 +154,5 @@ def test_admin_corrects_only_the_note_of_a_recorded_report(client_for, user_admi
     response = client_for(user_admin).post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     update.refresh_from_db()
-    assert update.note == "Catatan dikoreksi admin." and update.physical_progress == 30
+    assert update.note == "Catatan dikoreksi admin."
+    assert update.physical_progress == 30

@@ -276,7 +276,7 @@ def test_files_removed_when_the_write_fails_half_way(monkeypatch):
         return original_save(self, *args, **kwargs)
 
     monkeypatch.setattr(ProgressPhoto, "save", fail_second)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk penuh"):
         report(project, dt.date(2025, 4, 1), 10, 0, photos=[photo_upload(), photo_upload()])
     assert set(_stored_files()) == before
     assert not ProgressUpdate.objects.exists()
@@ -312,8 +312,10 @@ def test_attention_flags_passed_end_and_behind_plan():
 
     assert services.projects_flag_delayed(today=dt.date(2025, 9, 10)) == 2 + 0  # late (end passed) and behind
     flags = {p.pk: (p.is_delayed, p.delay_reason) for p in InfrastructureProject.objects.all()}
-    assert flags[late.pk][0] is True and "Melewati rencana selesai 31-08-2025 (10 hari)" in flags[late.pk][1]
-    assert flags[behind.pk][0] is True and "10% tertinggal dari rencana linear" in flags[behind.pk][1]
+    assert flags[late.pk][0] is True
+    assert "Melewati rencana selesai 31-08-2025 (10 hari)" in flags[late.pk][1]
+    assert flags[behind.pk][0] is True
+    assert "10% tertinggal dari rencana linear" in flags[behind.pk][1]
     assert flags[on_track.pk] == (False, "")
     assert flags[done.pk] == (False, "")
     assert flags[proposal.pk] == (False, "")
@@ -388,7 +390,8 @@ def test_services_check_the_actors_permission_and_scope_themselves(
     updated = services.project_update(actor=user_kecamatan, project=there, data={"name": "Drainase Baru"})
     assert updated.name == "Drainase Baru"
     here.refresh_from_db()
-    assert here.name != "Diganti" and here.status == ProjectStatus.KONSTRUKSI
+    assert here.name != "Diganti"
+    assert here.status == ProjectStatus.KONSTRUKSI
     assert not ProgressUpdate.objects.filter(project=there).exists()
 
 

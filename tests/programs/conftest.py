@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from beneficiaries import choices
 from programs import services
@@ -40,7 +41,7 @@ def running_cohort(db):
     cohort = CohortFactory(status=CohortStatus.OPEN, capacity=5)
     SessionFactory(cohort=cohort, held_on=cohort.starts_on, topic="Mengenal mesin jahit")
     SessionFactory(cohort=cohort, held_on=cohort.starts_on + datetime.timedelta(days=2), topic="Pola dasar")
-    SessionFactory(cohort=cohort, held_on=datetime.date.today() + datetime.timedelta(days=5), topic="Menjahit blus")
+    SessionFactory(cohort=cohort, held_on=timezone.localdate() + datetime.timedelta(days=5), topic="Menjahit blus")
     return cohort
 
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from programs import services
 from programs.models import Enrollment, EnrollmentStatus, GroupEnterprise, GroupMembership
@@ -57,7 +58,7 @@ def world(running_cohort, keramasan):
     enrollment = enroll(running_cohort, member)
     services.cohort_transition(actor=None, cohort=running_cohort, action="start")
     enrollment = Enrollment.objects.get(pk=enrollment.pk)
-    for session in running_cohort.sessions.filter(held_on__lte=datetime.date.today()):
+    for session in running_cohort.sessions.filter(held_on__lte=timezone.localdate()):
         services.attendance_record(actor=None, session=session, present_ids=[enrollment.pk])
     enrollment = services.enrollment_transition(actor=None, enrollment=enrollment, action="complete")
     enterprise = GroupEnterprise.objects.create(

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Attendance, Cohort, CohortStatus, Enrollment, EnrollmentStatus
 from tests.factories.programs import CohortFactory, SessionFactory
@@ -54,7 +55,8 @@ def test_admin_enrollment_add_refuses_ineligible_without_reason(client_for, user
     )
     assert response.status_code == 302
     enrollment = Enrollment.objects.get()
-    assert enrollment.status == EnrollmentStatus.ACCEPTED and not enrollment.is_eligible_at_entry
+    assert enrollment.status == EnrollmentStatus.ACCEPTED
+    assert not enrollment.is_eligible_at_entry
 
 
 def test_admin_enrollment_add_refuses_finished_cohort(client_for, user_admin):
@@ -75,7 +77,7 @@ def test_admin_attendance_refuses_future_session(client_for, user_admin):
     from programs import services
 
     services.cohort_transition(actor=None, cohort=cohort, action="start")
-    future = SessionFactory(cohort=cohort, held_on=datetime.date.today() + datetime.timedelta(days=3))
+    future = SessionFactory(cohort=cohort, held_on=timezone.localdate() + datetime.timedelta(days=3))
     response = client_for(user_admin).post(
         reverse("admin:programs_attendance_add"),
         {"session": future.pk, "enrollment": enrollment.pk, "is_present": "on"},
@@ -95,7 +97,8 @@ def test_beat_schedule_migration_creates_one_daily_task():
     migration.create_schedule(apps, None)
     migration.create_schedule(apps, None)
     task = PeriodicTask.objects.get(task="programs.tasks.list_due_followups_task")
-    assert task.enabled and str(task.crontab.timezone) == "Asia/Jakarta"
+    assert task.enabled
+    assert str(task.crontab.timezone) == "Asia/Jakarta"
     assert (task.crontab.hour, task.crontab.minute) == ("6", "30")
 
 
@@ -145,7 +148,7 @@ def _graduate(cohort, member):
 
     enrollment = enroll(cohort, member)
     services.cohort_transition(actor=None, cohort=cohort, action="start")
-    for session in cohort.sessions.filter(held_on__lte=datetime.date.today()):
+    for session in cohort.sessions.filter(held_on__lte=timezone.localdate()):
         services.attendance_record(actor=None, session=session, present_ids=[enrollment.pk])
     return services.enrollment_transition(actor=None, enrollment=enrollment, action="complete")
 
@@ -313,7 +316,7 @@ def test_admin_follow_ups_are_read_only(client_for, user_admin, running_cohort):
         {
             "outcome-TOTAL_FORMS": 1,
             "outcome-INITIAL_FORMS": 0,
-            "outcome-0-recorded_on": datetime.date.today().isoformat(),
+            "outcome-0-recorded_on": timezone.localdate().isoformat(),
             "outcome-0-has_business": "on",  # without a business kind: the service refuses it
             "outcome-0-income_before": 0,
             "outcome-0-income_after": 0,
@@ -333,7 +336,7 @@ def test_admin_outcome_shows_the_service_rule(client_for, user_admin, running_co
         reverse("admin:programs_outcome_add"),
         {
             "follow_up": follow_up.pk,
-            "recorded_on": datetime.date.today().isoformat(),
+            "recorded_on": timezone.localdate().isoformat(),
             "income_before": 0,
             "income_after": 0,
             "sells_online": "on",
@@ -354,7 +357,7 @@ def test_admin_enterprise_founded_in_the_future_is_refused(client_for, user_admi
             "name": "Kelompok Esok",
             "kelurahan": keramasan.pk,
             "business_kind": "jahit",
-            "founded_on": (datetime.date.today() + datetime.timedelta(days=3)).isoformat(),
+            "founded_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
             **INLINES,
         },
     )
@@ -393,7 +396,7 @@ def test_admin_sale_in_a_future_month_is_refused(client_for, user_admin):
     from programs.models import GroupSale
 
     group = _group()
-    next_month = (datetime.date.today().replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
+    next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
     response = client_for(user_admin).post(
         reverse("admin:programs_groupsale_add"),
         {"enterprise": group.pk, "month": next_month.isoformat(), "amount": 1000, "online_amount": 0, "units_sold": 1},

@@ -1,9 +1,8 @@
 """Dashboard figures: completion, attendance, business at 6 months, median income change; scope per role."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs import selectors, services
 from programs.models import Enrollment, EnrollmentStatus
@@ -24,7 +23,7 @@ def finished(running_cohort, keramasan, kemang_agung):
     ]
     ids = [enroll(running_cohort, p).pk for p in people]
     services.cohort_transition(actor=None, cohort=running_cohort, action="start")
-    s1, s2 = running_cohort.sessions.filter(held_on__lte=datetime.date.today())
+    s1, s2 = running_cohort.sessions.filter(held_on__lte=timezone.localdate())
     services.attendance_record(actor=None, session=s1, present_ids=ids)
     services.attendance_record(actor=None, session=s2, present_ids=ids[:3])  # 7 of 8 present
     services.cohort_complete_all(actor=None, cohort=running_cohort)
@@ -37,7 +36,7 @@ def finished(running_cohort, keramasan, kemang_agung):
             actor=None,
             follow_up=enrollment.follow_ups.get(months_after=6),
             data={
-                "recorded_on": datetime.date.today(),
+                "recorded_on": timezone.localdate(),
                 "has_business": business,
                 "business_kind": "jahit" if business else "",
                 "income_before": before,
@@ -70,7 +69,8 @@ def test_dashboard_breakdown_per_cohort_and_program(client_for, user_kecamatan, 
     overall = selectors.dashboard(user=user_kecamatan)
     assert [row["id"] for row in overall["breakdown"]] == [finished.program_id]
     content = client_for(user_kecamatan).get(reverse("programs:dashboard")).content.decode()
-    assert finished.program.name in content and "Per program" in content
+    assert finished.program.name in content
+    assert "Per program" in content
 
 
 def test_dashboard_scope_per_role(user_kelurahan, user_pimpinan, finished):
@@ -82,7 +82,8 @@ def test_dashboard_page_for_pimpinan_has_aggregates_only(client_for, user_pimpin
     response = client_for(user_pimpinan).get(reverse("programs:dashboard"), {"program": finished.program_id})
     content = response.content.decode()
     assert response.status_code == 200
-    assert 'id="program-dashboard-data"' in content and "chart.umd.min.js" in content
+    assert 'id="program-dashboard-data"' in content
+    assert "chart.umd.min.js" in content
     for enrollment in Enrollment.objects.select_related("member"):
         assert enrollment.member.full_name not in content
 

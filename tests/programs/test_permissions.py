@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from programs import services
 from programs.models import (
@@ -28,7 +29,7 @@ from tests.programs.conftest import enroll, make_women
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _graduate(cohort, member):
@@ -211,7 +212,8 @@ def test_services_accept_the_actor_with_the_permission(user_kecamatan, keramasan
     cohort = services.cohort_transition(actor=user_kecamatan, cohort=cohort, action="open")
     member = MemberFactory(household=HouseholdFactory(kelurahan=keramasan), female=True)
     enrollment = services.enrollment_create(actor=user_kecamatan, cohort=cohort, member=member)
-    assert enrollment.status == EnrollmentStatus.ACCEPTED and enrollment.created_by == user_kecamatan
+    assert enrollment.status == EnrollmentStatus.ACCEPTED
+    assert enrollment.created_by == user_kecamatan
     assert cohort.status == CohortStatus.OPEN
 
 
@@ -234,7 +236,8 @@ def test_enterprise_add_member_accepts_a_graduate(user_kecamatan, enterprise, ru
     membership = services.enterprise_add_member(
         actor=user_kecamatan, enterprise=enterprise, member=member_keramasan, role="ketua"
     )
-    assert membership.role == "ketua" and membership.joined_on == TODAY
+    assert membership.role == "ketua"
+    assert membership.joined_on == TODAY
 
 
 def test_sale_record_refuses_a_second_row_for_the_same_month(user_kecamatan, enterprise):

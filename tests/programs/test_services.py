@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from programs import services
 from programs.models import (
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def test_cohort_create_new_cohort_always_starts_as_draft():
     program = ProgramFactory()
-    today = datetime.date.today()
+    today = timezone.localdate()
     cohort = services.cohort_create(
         actor=None,
         program=program,
@@ -121,7 +122,8 @@ def test_enrollment_drop_promotes_waitlist_in_order(open_cohort):
     assert waiting_first.status == EnrollmentStatus.ACCEPTED
     assert waiting_second.status == EnrollmentStatus.WAITLISTED
     first.refresh_from_db()
-    assert first.status == EnrollmentStatus.DROPPED and first.exit_reason == "Pindah domisili"
+    assert first.status == EnrollmentStatus.DROPPED
+    assert first.exit_reason == "Pindah domisili"
 
 
 def test_enrollment_drop_needs_a_reason(open_cohort):
@@ -209,7 +211,7 @@ def test_attendance_record_is_repeatable_and_updates(running_cohort):
 
 def test_completion_requires_minimum_attendance(running_cohort):
     enrollments = _start(running_cohort)
-    s1, s2 = running_cohort.sessions.filter(held_on__lte=datetime.date.today())
+    s1, s2 = running_cohort.sessions.filter(held_on__lte=timezone.localdate())
     services.attendance_record(actor=None, session=s1, present_ids=[e.pk for e in enrollments])
     services.attendance_record(actor=None, session=s2, present_ids=[enrollments[0].pk])
     with pytest.raises(ValidationError, match="belum memenuhi kehadiran minimal 75%: hadir 1 dari 2 sesi"):
@@ -222,7 +224,7 @@ def test_completion_requires_minimum_attendance(running_cohort):
 
 def test_cohort_complete_all_splits_by_attendance(running_cohort):
     enrollments = _start(running_cohort)
-    s1, s2 = running_cohort.sessions.filter(held_on__lte=datetime.date.today())
+    s1, s2 = running_cohort.sessions.filter(held_on__lte=timezone.localdate())
     services.attendance_record(actor=None, session=s1, present_ids=[e.pk for e in enrollments])
     services.attendance_record(actor=None, session=s2, present_ids=[e.pk for e in enrollments[:2]])
     assert services.cohort_complete_all(actor=None, cohort=running_cohort) == (2, 1)
@@ -238,7 +240,7 @@ def test_follow_up_dates_follow_completion_date():
 
 def _graduate(cohort):
     enrollments = _start(cohort, n=1)
-    for session in cohort.sessions.filter(held_on__lte=datetime.date.today()):
+    for session in cohort.sessions.filter(held_on__lte=timezone.localdate()):
         services.attendance_record(actor=None, session=session, present_ids=[enrollments[0].pk])
     return services.enrollment_transition(
         actor=None, enrollment=enrollments[0], action="complete", completed_on=datetime.date(2025, 1, 10)
@@ -263,7 +265,7 @@ def test_list_due_followups_task_runs(running_cohort):
 
 def test_outcome_negative_income_refused(running_cohort):
     follow_up = _graduate(running_cohort).follow_ups.get(months_after=6)
-    data = {"recorded_on": datetime.date.today(), "income_before": -1, "income_after": 500_000}
+    data = {"recorded_on": timezone.localdate(), "income_before": -1, "income_after": 500_000}
     with pytest.raises(ValidationError) as error:
         services.outcome_record(actor=None, follow_up=follow_up, data=data)
     assert "income_before" in error.value.message_dict
@@ -274,17 +276,17 @@ def test_outcome_online_needs_a_channel_and_business_needs_a_kind(running_cohort
     follow_up = _graduate(running_cohort).follow_ups.get(months_after=6)
     with pytest.raises(ValidationError, match="saluran penjualan daring"):
         services.outcome_record(
-            actor=None, follow_up=follow_up, data={"recorded_on": datetime.date.today(), "sells_online": True}
+            actor=None, follow_up=follow_up, data={"recorded_on": timezone.localdate(), "sells_online": True}
         )
     with pytest.raises(ValidationError, match="jenis usaha"):
         services.outcome_record(
-            actor=None, follow_up=follow_up, data={"recorded_on": datetime.date.today(), "has_business": True}
+            actor=None, follow_up=follow_up, data={"recorded_on": timezone.localdate(), "has_business": True}
         )
     outcome = services.outcome_record(
         actor=None,
         follow_up=follow_up,
         data={
-            "recorded_on": datetime.date.today(),
+            "recorded_on": timezone.localdate(),
             "has_business": True,
             "business_kind": "jahit",
             "business_name": "Jahit Bu Siti",

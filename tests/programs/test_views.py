@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs import services
 from programs.models import Cohort, CohortStatus, Enrollment, EnrollmentStatus, Outcome, Program
@@ -29,7 +30,7 @@ def started(running_cohort, keramasan, kemang_agung):
 
 
 def _graduate_all(cohort, enrollments):
-    for session in cohort.sessions.filter(held_on__lte=datetime.date.today()):
+    for session in cohort.sessions.filter(held_on__lte=timezone.localdate()):
         services.attendance_record(actor=None, session=session, present_ids=[e.pk for e in enrollments])
     services.cohort_complete_all(actor=None, cohort=cohort)
     return [Enrollment.objects.get(pk=e.pk) for e in enrollments]
@@ -60,7 +61,8 @@ def test_program_pages_refuse_lembaga_and_pimpinan(client_for, user_lembaga, use
 def test_anonymous_is_sent_to_login(client, started):
     cohort, _enrollments = started
     response = client.get(reverse("programs:cohort_detail", args=[cohort.pk]))
-    assert response.status_code == 302 and "/akun/masuk/" in response["Location"]
+    assert response.status_code == 302
+    assert "/akun/masuk/" in response["Location"]
 
 
 def test_staf_kelurahan_cannot_manage_cohorts(client_for, user_kelurahan, started):
@@ -74,7 +76,8 @@ def test_staf_kelurahan_cannot_manage_cohorts(client_for, user_kelurahan, starte
 def test_staf_kelurahan_sees_only_own_participants(client_for, user_kelurahan, started):
     cohort, enrollments = started
     content = client_for(user_kelurahan).get(reverse("programs:cohort_detail", args=[cohort.pk])).content.decode()
-    assert "Siti Aminah" in content and "Rina Marlina" in content
+    assert "Siti Aminah" in content
+    assert "Rina Marlina" in content
     assert "Dewi Kemang" not in content
 
 
@@ -189,7 +192,8 @@ def test_cohort_create_form_and_errors(client_for, user_kecamatan, keramasan):
     )
     assert good.status_code == 302
     cohort = Cohort.objects.get()
-    assert cohort.status == CohortStatus.DRAFT and list(cohort.kelurahan_set.all()) == [keramasan]
+    assert cohort.status == CohortStatus.DRAFT
+    assert list(cohort.kelurahan_set.all()) == [keramasan]
 
 
 def test_rule_builder_saves_and_shows_errors(client_for, user_kecamatan, open_cohort, keramasan):
@@ -267,7 +271,7 @@ def test_outcome_negative_income_refused_on_page(client_for, user_kecamatan, sta
     follow_up = graduated[0].follow_ups.get(months_after=6)
     response = client_for(user_kecamatan).post(
         reverse("programs:outcome_create", args=[follow_up.pk]),
-        {"recorded_on": datetime.date.today().isoformat(), "income_before": "-100000", "income_after": "500000"},
+        {"recorded_on": timezone.localdate().isoformat(), "income_before": "-100000", "income_after": "500000"},
     )
     assert response.status_code == 400
     assert "Jumlah rupiah tidak boleh negatif." in response.content.decode()
@@ -285,10 +289,13 @@ def test_certificate_pdf_and_public_verification(client, client_for, user_kecama
     page = client.get(reverse("programs:certificate_verify", args=[graduated[0].certificate_code]))
     content = page.content.decode()
     assert page.status_code == 200
-    assert "S. A." in content and cohort.program.name in content
-    assert "Siti Aminah" not in content and graduated[0].member.nik not in content
+    assert "S. A." in content
+    assert cohort.program.name in content
+    assert "Siti Aminah" not in content
+    assert graduated[0].member.nik not in content
     missing = client.get(reverse("programs:certificate_verify", args=["TIDAKADA1234"]))
-    assert missing.status_code == 404 and "tidak ditemukan" in missing.content.decode()
+    assert missing.status_code == 404
+    assert "tidak ditemukan" in missing.content.decode()
 
 
 def test_household_panel_selector(user_kecamatan, user_lembaga, started):
@@ -378,7 +385,7 @@ def test_outcome_recorded_from_page(client_for, user_kecamatan, started):
     response = client_for(user_kecamatan).post(
         reverse("programs:outcome_create", args=[follow_up.pk]),
         {
-            "recorded_on": datetime.date.today().isoformat(),
+            "recorded_on": timezone.localdate().isoformat(),
             "has_business": "on",
             "business_kind": "jahit",
             "income_before": "300.000",
@@ -398,7 +405,7 @@ def test_outcome_online_without_channel_shows_error_on_field(client_for, user_ke
     response = client_for(user_kecamatan).post(
         reverse("programs:outcome_create", args=[follow_up.pk]),
         {
-            "recorded_on": datetime.date.today().isoformat(),
+            "recorded_on": timezone.localdate().isoformat(),
             "income_before": "0",
             "income_after": "0",
             "sells_online": "on",
@@ -435,7 +442,7 @@ def test_household_page_shows_programs_panel_with_outcome(client_for, user_kecam
         actor=None,
         follow_up=follow_up,
         data={
-            "recorded_on": datetime.date.today(),
+            "recorded_on": timezone.localdate(),
             "has_business": True,
             "business_kind": "jahit",
             "income_before": 0,
@@ -445,7 +452,8 @@ def test_household_page_shows_programs_panel_with_outcome(client_for, user_kecam
     url = reverse("beneficiaries:household_detail", args=[graduated[0].member.household_id])
     content = client_for(user_kecamatan).get(url).content.decode()
     assert 'data-testid="panel-programs"' in content
-    assert cohort.program.name in content and "Rp800.000" in content
+    assert cohort.program.name in content
+    assert "Rp800.000" in content
     assert client_for(user_kelurahan_other).get(url).status_code == 404
 
 
@@ -457,7 +465,8 @@ def test_search_shows_ineligible_member_and_override_enrolls_with_reason(client_
     url = reverse("programs:candidate_list", args=[open_cohort.pk])
     assert "Budi Santoso" not in client.get(url).content.decode()
     content = client.get(url, {"q": "budi"}).content.decode()
-    assert "Budi Santoso" in content and "tidak memenuhi aturan" in content
+    assert "Budi Santoso" in content
+    assert "tidak memenuhi aturan" in content
     client.post(
         reverse("programs:enrollment_create", args=[open_cohort.pk]),
         {"member": [man.pk], "override_reason": "Satu-satunya pencari nafkah, disetujui camat"},
@@ -530,7 +539,7 @@ def test_followup_and_enterprise_pages_query_counts_do_not_grow(client_for, user
 
     cohort, enrollments = started
     graduated = _graduate_all(cohort, enrollments)
-    FollowUp.objects.update(due_on=datetime.date.today())
+    FollowUp.objects.update(due_on=timezone.localdate())
     group = GroupEnterprise.objects.create(
         name="Kelompok Jahit", kelurahan=keramasan, business_kind="jahit", founded_on=datetime.date(2025, 1, 1)
     )

@@ -16,7 +16,8 @@ def test_report_admin_is_read_only(client_for, user_admin):
     assert client.get(reverse("admin:reports_reportrun_add")).status_code == 403
     assert client.get(reverse("admin:reports_dashboardaggregate_add")).status_code == 403
     response = client.post(reverse("admin:reports_reportrun_delete", args=[run.pk]), {"post": "yes"})
-    assert response.status_code == 403 and ReportRun.objects.filter(pk=run.pk).exists()
+    assert response.status_code == 403
+    assert ReportRun.objects.filter(pk=run.pk).exists()
 
 
 def test_admin_retry_action_requeues_failed_runs(client_for, user_admin, registry, django_capture_on_commit_callbacks):
@@ -30,5 +31,6 @@ def test_admin_retry_action_requeues_failed_runs(client_for, user_admin, registr
     assert response.status_code == 302
     failed.refresh_from_db()
     done.refresh_from_db()
-    assert failed.status == RunStatus.DONE and failed.error == ""
+    assert failed.status == RunStatus.DONE
+    assert failed.error == ""
     assert done.attempts == 0  # a finished run is left alone

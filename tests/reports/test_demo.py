@@ -15,5 +15,6 @@ def test_demo_builds_last_months_report_once_and_fills_the_dashboard():
     assert (run.period_start, run.kelurahan, run.status) == (previous_month(), None, RunStatus.DONE)
     demo.seed(log=lambda message: None)
     run.refresh_from_db()
-    assert ReportRun.objects.count() == 1 and run.attempts == 1  # not rebuilt
+    assert ReportRun.objects.count() == 1
+    assert run.attempts == 1  # not rebuilt
     assert DashboardAggregate.objects.filter(kelurahan__isnull=True).count() == 2  # last month and this month

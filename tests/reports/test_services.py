@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from beneficiaries.models import Household
@@ -33,7 +34,8 @@ def test_request_runs_the_task_after_commit_and_writes_files(
     assert kinds == [FileKind.CSV, FileKind.PDF, FileKind.XLSX]
     for report_file in run.files.all():
         assert default_storage.exists(report_file.file.name)
-        assert "/" not in report_file.filename and report_file.size > 0
+        assert "/" not in report_file.filename
+        assert report_file.size > 0
     pdf = run.files.get(kind=FileKind.PDF)
     assert pdf.file.open("rb").read(5) == b"%PDF-"
 
@@ -81,12 +83,12 @@ def test_kecamatan_and_kelurahan_runs_are_separate_rows(registry, period, user_k
     again = services.report_request(
         actor=user_kecamatan, report_type=ReportType.BULANAN, month=period[0], kelurahan=None, enqueue=False
     )
-    assert again.pk == a.pk and ReportRun.objects.count() == 3
+    assert again.pk == a.pk
+    assert ReportRun.objects.count() == 3
 
 
 def test_unique_constraint_refuses_a_second_kecamatan_run_of_the_same_month(period):
     from django.db import IntegrityError
-    from django.utils import timezone
 
     kwargs = {
         "report_type": "bulanan",
@@ -122,7 +124,7 @@ def test_future_period_is_refused(user_kecamatan):
         services.report_request(
             actor=user_kecamatan,
             report_type="bulanan",
-            month=month_start(datetime.date.today()) + datetime.timedelta(days=40),
+            month=month_start(timezone.localdate()) + datetime.timedelta(days=40),
             kelurahan=None,
         )
     assert exc.value.code == "future_period"
@@ -138,7 +140,8 @@ def test_a_failing_report_records_why_and_can_be_retried(
     run = request_and_run(user_kecamatan, period[0], capture=django_capture_on_commit_callbacks)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    assert "ValueError" in run.error and "data rusak" in run.error
+    assert "ValueError" in run.error
+    assert "data rusak" in run.error
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
         services.report_retry(actor=user_kecamatan, run=run)
@@ -162,7 +165,7 @@ def test_scheduled_monthly_reports_cover_kecamatan_and_each_kelurahan(registry, 
     assert set(runs.values_list("status", flat=True)) == {RunStatus.DONE}
     assert runs.filter(kelurahan__isnull=True).count() == 1
     # The previous month.
-    assert runs.first().period_start.month == (month_start(datetime.date.today()) - datetime.timedelta(days=1)).month
+    assert runs.first().period_start.month == (month_start(timezone.localdate()) - datetime.timedelta(days=1)).month
 
 
 def test_beat_schedules_exist_and_point_at_real_tasks():
@@ -192,9 +195,12 @@ def test_beat_schedules_exist_and_point_at_real_tasks():
 
 def test_tasks_are_late_acked_and_retried_with_backoff():
     for task in (tasks.generate_report_task, tasks.refresh_dashboard_task, tasks.generate_monthly_reports_task):
-        assert task.acks_late and task.reject_on_worker_lost
-        assert task.retry_backoff and task.max_retries == 5
-        assert task.time_limit and task.soft_time_limit
+        assert task.acks_late
+        assert task.reject_on_worker_lost
+        assert task.retry_backoff
+        assert task.max_retries == 5
+        assert task.time_limit
+        assert task.soft_time_limit
 
 
 def test_dashboard_households_equal_the_registry_per_kelurahan(db):
@@ -205,7 +211,7 @@ def test_dashboard_households_equal_the_registry_per_kelurahan(db):
     for household in Household.objects.all()[:5]:
         Household.objects.filter(pk=household.pk).update(is_active=False, removed_reason=1)
     tasks.refresh_dashboard_task.apply().get()
-    month = month_start(datetime.date.today())
+    month = month_start(timezone.localdate())
     expected = dict(
         Household.objects.filter(is_active=True).values_list("kelurahan_id").annotate(n=Count("pk")).order_by()
     )
@@ -237,7 +243,7 @@ def test_dashboard_equals_the_home_page_counts_of_the_registry(registry, user_ke
 
     services.dashboard_refresh()
     counters = {stat.key: counts for stat, counts in stats.stats_for(user_kecamatan)}
-    month = month_start(datetime.date.today())
+    month = month_start(timezone.localdate())
     for kel in Kelurahan.objects.all():
         value = DashboardAggregate.objects.get(key=dashboard.KEY, month=month, kelurahan=kel).value
         assert value["households"] == counters["households"].get(kel.pk, 0)

@@ -113,10 +113,12 @@ def test_request_form_creates_a_run_and_redirects_to_its_progress(
             {"report_type": "bulanan", "month": period[0].isoformat(), "kelurahan": ""},
         )
     run = ReportRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == detail(run)
+    assert response.status_code == 302
+    assert response["Location"] == detail(run)
     assert run.status == RunStatus.DONE
     page = client.get(detail(run)).content.decode()
-    assert "Tantangan pendidikan" in page and 'data-testid="file-xlsx"' in page
+    assert "Tantangan pendidikan" in page
+    assert 'data-testid="file-xlsx"' in page
 
 
 def test_staf_kelurahan_form_offers_only_its_kelurahan_and_refuses_others(
@@ -138,7 +140,8 @@ def test_progress_is_polled_with_htmx_until_finished(client_for, user_kecamatan,
     client = client_for(user_kecamatan)
     response = client.get(detail(run), headers={"HX-Request": "true"})
     html = response.content.decode()
-    assert 'hx-trigger="every 2s"' in html and 'value="40"' in html
+    assert 'hx-trigger="every 2s"' in html
+    assert 'value="40"' in html
     assert "<html" not in html
     run.status = RunStatus.DONE
     run.save()
@@ -150,7 +153,8 @@ def test_progress_is_polled_with_htmx_until_finished(client_for, user_kecamatan,
 def test_failed_run_shows_the_reason_and_a_retry_button(client_for, user_kecamatan, user_pimpinan):
     run = ReportRunFactory(status=RunStatus.FAILED, error="OperationalError: koneksi terputus")
     html = client_for(user_kecamatan).get(detail(run)).content.decode()
-    assert "koneksi terputus" in html and 'data-testid="retry"' in html
+    assert "koneksi terputus" in html
+    assert 'data-testid="retry"' in html
     assert 'data-testid="retry"' not in client_for(user_pimpinan).get(detail(run)).content.decode()
 
 
@@ -180,13 +184,15 @@ def test_dashboard_shows_computed_time_filters_by_kelurahan_and_month(client_for
     client = client_for(user_kecamatan)
     response = client.get(DASHBOARD)
     html = response.content.decode()
-    assert 'data-testid="computed-at"' in html and "WIB" in html
+    assert 'data-testid="computed-at"' in html
+    assert "WIB" in html
     assert response.context["kelurahan"] is None
     values = {key: value for key, _label, value in response.context["headlines"]}
     assert values["households"] == 4
     response = client.get(DASHBOARD, {"kelurahan": registry["keramasan"].pk, "bulan": period[0].isoformat()})
     values = {key: value for key, _label, value in response.context["headlines"]}
-    assert values["households"] == 3 and values["school_not"] == 2
+    assert values["households"] == 3
+    assert values["school_not"] == 2
     assert 'id="chart-desil"' in response.content.decode()
 
 
@@ -208,5 +214,6 @@ def test_menu_entries_follow_permissions(client_for, user_kecamatan, user_kelura
     keys = lambda user: {item.key for entry in menu_for(user) for item in entry.items}  # noqa: E731
     assert {"reports", "dashboard"} <= keys(user_kecamatan)
     assert {"reports", "dashboard"} <= keys(user_pimpinan)
-    assert "reports" in keys(user_kelurahan) and "dashboard" not in keys(user_kelurahan)
+    assert "reports" in keys(user_kelurahan)
+    assert "dashboard" not in keys(user_kelurahan)
     assert not {"reports", "dashboard"} & keys(user_lembaga)

@@ -1,7 +1,6 @@
 """A worker killed in the middle of a report (SIGKILL, a real worker process through Redis), then a second
 worker: acks_late + reject_on_worker_lost redeliver the task, and the run completes exactly once (docs/quality.md R5)."""
 
-import datetime
 import os
 import signal
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from kertapati_welfare.celery import app as celery_app
 from reports import services
@@ -53,7 +53,7 @@ def stop(worker: subprocess.Popen) -> None:
 def test_report_worker_killed_mid_task_completes_exactly_once_on_another_worker():
     known_registry()
     run = services.report_request(
-        actor=None, report_type=ReportType.BULANAN, month=datetime.date.today(), kelurahan=None, enqueue=False
+        actor=None, report_type=ReportType.BULANAN, month=timezone.localdate(), kelurahan=None, enqueue=False
     )
     queue = f"uji-laporan-{uuid.uuid4().hex[:8]}"  # private queue: no other worker on this Redis takes it
     eager = celery_app.conf.task_always_eager
@@ -90,5 +90,6 @@ def test_report_worker_killed_mid_task_completes_exactly_once_on_another_worker(
     assert (run.status, run.attempts, run.progress) == (RunStatus.DONE, 2, 100)
     assert run.figures["sections"]["households"]["total"]["active"] == 4
     files = list(ReportFile.objects.filter(run=run).values_list("file", flat=True))
-    assert files and all("/percobaan-2/" in name for name in files)
+    assert files
+    assert all("/percobaan-2/" in name for name in files)
     assert len(files) == len(set(files))

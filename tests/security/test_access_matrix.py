@@ -388,4 +388,5 @@ def test_role_and_scope(name, world):
     if case.api:
         assert anonymous.status_code in (401, 403), (name, anonymous.status_code)
     else:
-        assert anonymous.status_code == 302 and "/akun/masuk/" in anonymous["Location"], name
+        assert anonymous.status_code == 302, name
+        assert "/akun/masuk/" in anonymous["Location"], name

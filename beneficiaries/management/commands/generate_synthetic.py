@@ -13,6 +13,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from beneficiaries import synthetic
 from beneficiaries.models import Household, Member
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError("--households harus >= 1")
         rng = random.Random(seed)
         numbers = synthetic.NumberAllocator(start=serial_start)
-        today = datetime.date.today()
+        today = timezone.localdate()
         rts = self._ensure_rts()
         hh_fields = _columns(Household)
         m_fields = _columns(Member)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -96,8 +97,9 @@ def parse_date(value) -> datetime.date:
         except ValueError:
             pass
     for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
+        try:  # a calendar date, no time of day: time.strptime checks it as datetime's does, without a datetime
+            parsed = time.strptime(text, fmt)
+            return datetime.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
         except ValueError:
             continue
     match = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$", text)
