@@ -1,4 +1,4 @@
-"""Session lifetime (quality.md S4): 12 hours after login at most, and 30 minutes without activity."""
+"""Session lifetime (docs/quality.md S4): 12 hours after login at most, and 30 minutes without activity."""
 
 import time
 

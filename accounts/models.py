@@ -6,7 +6,7 @@ from core import history
 
 
 class Role(models.TextChoices):
-    """The five roles of architecture.md §4."""
+    """The five roles of docs/architecture.md §4."""
 
     ADMIN = "admin", _("Admin")
     STAF_KECAMATAN = "staf_kecamatan", _("Staf Kecamatan")
@@ -92,7 +92,7 @@ class DeviceTokenQuerySet(models.QuerySet):
 
 
 class DeviceToken(models.Model):
-    """An API token for one device of one user; it expires and can be revoked (quality.md S4, issue: field app).
+    """An API token for one device of one user; it expires and can be revoked (docs/quality.md S4, issue: field app).
 
     Only a SHA-256 hash of the key is stored: a leaked database does not leak usable tokens.
     """

@@ -1,7 +1,7 @@
 """Role groups and their permissions.
 
 Each app declares, on its AppConfig, `role_permissions = {Role value: [codename, ...]}` for its own
-models; `accounts` collects them without importing the apps (architecture.md §2 dependency rule).
+models; `accounts` collects them without importing the apps (docs/architecture.md §2 dependency rule).
 The Admin role gets every permission.
 """
 

@@ -57,7 +57,7 @@ def user_create(
         kelurahan=kelurahan,
     )
     if password:
-        # Length >= 10, not common, not all digits, not like the username (quality.md, issue 10).
+        # Length >= 10, not common, not all digits, not like the username (docs/quality.md, issue 10).
         validate_password(password, user=user)
         user.set_password(password)
     else:

@@ -1,4 +1,4 @@
-"""Login, logout, failure and lockout events go to the audit log (quality.md S10). Never the password."""
+"""Login, logout, failure and lockout events go to the audit log (docs/quality.md S10). Never the password."""
 
 from core.audit import audit_event
 from core.models import AuditAction

@@ -41,7 +41,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django's LogoutView refuses GET): logout is a state change (quality.md S6)."""
+    """POST only (Django's LogoutView refuses GET): logout is a state change (docs/quality.md S6)."""
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,8 +1,8 @@
-"""Delivery API for the field app (architecture.md §5): rounds, entitlements, one delivery, a batch of up to 500.
+"""Delivery API for the field app (docs/architecture.md §5): rounds, entitlements, one delivery, a batch of up to 500.
 
 Status codes: 201 created (a replay of the same client_uuid answers the same 201 and body, with the header
 `Idempotent-Replayed: true`); 400 field errors; 404 anything outside the worker's institution; 409 already
-delivered, or client_uuid reused with different content (quality.md R1–R3). Errors are raised by the services
+delivered, or client_uuid reused with different content (docs/quality.md R1–R3). Errors are raised by the services
 and answered by `core.api.exception_handler` in the one body `{"code", "detail", "fields"}`; a batch's items
 carry the same body, built by `core.api.error_body`.
 """

@@ -1,8 +1,8 @@
 """Social-institution aid: institutions, sembako rounds, entitlements, deliveries, stock, psychosocial support.
 
-Invariants live in the database (style.md rule 3): one Delivery per Entitlement (OneToOne), one Entitlement per
+Invariants live in the database (docs/architecture.md §6 rule 3): one Delivery per Entitlement (OneToOne), one Entitlement per
 household and round, a device-chosen `client_uuid` unique per delivery record. Delivered quantities are never
-stored: they are counted from Delivery rows (domain lessons: stored counters drift).
+stored: they are counted from Delivery rows (docs/architecture.md §7: stored counters drift).
 """
 
 import uuid
@@ -72,7 +72,7 @@ class Institution(TimeStampedModel):
 
 @history.track()
 class InstitutionMembership(TimeStampedModel):
-    """Links a Petugas Lembaga to an institution (architecture.md §4: the scope lives here, not on User)."""
+    """Links a Petugas Lembaga to an institution (docs/architecture.md §4: the scope lives here, not on User)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -295,7 +295,7 @@ class DeliveryQuerySet(ScopedQuerySet):
 
 
 def delivery_photo_path(instance, filename: str) -> str:
-    # Never a NIK or a name in a file name (style.md): the device's uuid is opaque.
+    # Never a NIK or a name in a file name (docs/architecture.md §6): the device's uuid is opaque.
     return f"aid/deliveries/{instance.client_uuid}.jpg"
 
 

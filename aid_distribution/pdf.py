@@ -1,7 +1,7 @@
 """PDF documents: the household card (QR of card_token only, the typed card_code under it), as one card or as A4
 sheets of a round's or an RT's cards, and the berita acara serah terima of a round.
 
-reportlab draws the pages and qrcode makes the QR image; both install from PyPI alone (architecture.md §1).
+reportlab draws the pages and qrcode makes the QR image; both install from PyPI alone (docs/architecture.md §1).
 """
 
 import io

@@ -1,4 +1,4 @@
-"""The one check for handover photos (quality.md S9): size before parsing, type by content, not by name."""
+"""The one check for handover photos (docs/quality.md S9): size before parsing, type by content, not by name."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _

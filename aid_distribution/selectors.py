@@ -103,7 +103,7 @@ def _head(field: str):
 def entitlements_for_round(*, user, round_: DistributionRound):
     """Entitled households with head name and NIK (mask it when shown), RT/RW and the delivery if any.
 
-    One query whatever the number of rows (quality.md P1): head fields are subqueries, the delivery a join.
+    One query whatever the number of rows (docs/quality.md P1): head fields are subqueries, the delivery a join.
     """
     return (
         Entitlement.objects.visible_to(user)

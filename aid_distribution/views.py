@@ -1,4 +1,4 @@
-"""Thin views: parse, call one service or selector, render (style.md rule 1).
+"""Thin views: parse, call one service or selector, render (docs/architecture.md §6 rule 1).
 
 Every page inherits `core.access.PermissionMixin` (anonymous visitors go to the login page, a missing permission
 is 403, "not yours" is the selectors' 404); a service's ValidationError lands on the form through

@@ -1,4 +1,4 @@
-"""Benchmark of the delivery API (quality.md P6): submission p95 at 10 concurrent users, and a 500-item batch sync.
+"""Benchmark of the delivery API (docs/quality.md P6): submission p95 at 10 concurrent users, and a 500-item batch sync.
 
 Run on purpose, never in the suite, against a database of its own (it is migrated and filled here):
 

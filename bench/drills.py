@@ -535,7 +535,8 @@ def drill_c(svc: Services, data: dict) -> None:
     time.sleep(4)
     path, rows = _import_file(VALIDATION_DRILL_HOUSEHOLDS, seed=41)
     with path.open("rb") as handle:
-        batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c1.csv")
+        # run_task=False: the drill starts the task itself, to know its id and kill the worker running it.
+        batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c1.csv", run_task=False)
     task = validate_import_batch_task.delay(batch.pk)
     started = _wait(lambda: _validating_midway(batch.pk), 120, 0.05)
     mid = ImportBatch.objects.get(pk=batch.pk).status == "validating"
@@ -561,7 +562,9 @@ def drill_c(svc: Services, data: dict) -> None:
     )
 
     before_households, before_members = Household.objects.count(), Member.objects.count()
-    importing.import_batch_request_commit(actor=staff, batch=batch)
+    # The drill marks the batch and starts the commit task itself (import_batch_transition would enqueue it),
+    # to know the task's id.
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING)
     task = commit_import_batch_task.delay(batch.pk, staff.pk)
     in_progress = _wait(lambda: _commit_in_progress(batch.pk), 60, 0.05)
     time.sleep(0.5)
@@ -592,7 +595,7 @@ def drill_c(svc: Services, data: dict) -> None:
     # until the visibility timeout; a worker started after that takes it again.
     path, rows = _import_file(VALIDATION_DRILL_HOUSEHOLDS, seed=43)
     with path.open("rb") as handle:
-        batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c3.csv")
+        batch = importing.import_batch_create(actor=staff, uploaded_file=handle, name="latihan-c3.csv", run_task=False)
     task = validate_import_batch_task.delay(batch.pk)
     _wait(lambda: _validating_midway(batch.pk), 120, 0.05)
     mid = ImportBatch.objects.get(pk=batch.pk).status == "validating"

@@ -17,7 +17,7 @@ p50/p95/p99 ms, errors, and the page's query count (measured once in-process wit
 the machine (cores, RAM, load average, PostgreSQL version) and the date, as a markdown table on stdout and in
 test-artifacts/.
 
-The driver is threads + http.client (docs/decisions.md says why not locust); its own CPU time is printed so that
+The driver is threads + http.client (docs/decisions/0030-load-driver.md says why not locust); its own CPU time is printed so that
 its share of the 2 cores is visible.
 """
 

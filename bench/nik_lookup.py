@@ -1,4 +1,4 @@
-"""The NIK lookup itself (quality.md P3: p95 ≤ 20 ms at a million households), without the page around it.
+"""The NIK lookup itself (docs/quality.md P3: p95 ≤ 20 ms at a million households), without the page around it.
 
 Run on purpose, never in the suite, against a registry filled by `generate_synthetic` (or `bench/run`):
 

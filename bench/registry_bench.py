@@ -1,4 +1,4 @@
-"""Benchmark of the registry pages (quality.md P2, P3): list, search and detail, one user and 10 at once.
+"""Benchmark of the registry pages (docs/quality.md P2, P3): list, search and detail, one user and 10 at once.
 
 Run on purpose, never in the suite, against a database of its own filled by generate_synthetic:
 

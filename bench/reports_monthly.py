@@ -1,4 +1,4 @@
-"""Benchmark of the monthly welfare report (quality.md P5: ≤ 60 s over 5 million deliveries) and of the
+"""Benchmark of the monthly welfare report (docs/quality.md P5: ≤ 60 s over 5 million deliveries) and of the
 dashboard page served from precomputed aggregates (p95 ≤ 200 ms).
 
 Run on purpose, never in the suite, against a database of its own (it is migrated and filled here):

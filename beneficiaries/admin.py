@@ -1,4 +1,5 @@
-"""Django admin for the registry. Writes with rules go through the services; NIK/KK validators always run."""
+"""Django admin for the registry. Every write goes through the services (core.admin.ServiceAdmin), whose errors
+appear on the admin form; rows that only services and tasks write are read-only here (core.admin.ReadOnlyAdmin)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventModelAdmin  # noqa: F401 - pghistory.admin is installed; events browse there
 
 from beneficiaries import services
-from beneficiaries.models import Consent, DuplicateFlag, Household, ImportBatch, ImportRow, Member
+from beneficiaries.models import Consent, DuplicateFlag, Household, HouseholdFlag, ImportBatch, ImportRow, Member
 from beneficiaries.validators import mask_number, normalise_number
+from core.admin import ReadOnlyAdmin, ServiceAdmin
 from core.audit import client_ip
 
 
@@ -22,11 +24,11 @@ class HouseholdAdminForm(forms.ModelForm):
         fields = list(services.HOUSEHOLD_EDITABLE)
 
     def clean_kk_number(self):
-        value = normalise_number(self.cleaned_data.get("kk_number"))
-        error = services.kk_collision(actor=None, kk_number=value, exclude_household_id=self.instance.pk)
-        if error:
-            raise forms.ValidationError(error.message % error.params, code=error.code)
-        return value
+        return normalise_number(self.cleaned_data.get("kk_number"))
+
+    def validate_constraints(self):
+        # An active KK number is unique: the service says so, with a link to the record that holds it.
+        return
 
 
 class CardReissueAdminForm(forms.Form):
@@ -69,11 +71,11 @@ class MemberAdminForm(forms.ModelForm):
         fields = ["household", *services.MEMBER_EDITABLE]
 
     def clean_nik(self):
-        value = normalise_number(self.cleaned_data.get("nik")) or None
-        error = services.nik_collision(actor=None, nik=value, exclude_member_id=self.instance.pk)
-        if error:
-            raise forms.ValidationError(error.message % error.params, code=error.code)
-        return value
+        return normalise_number(self.cleaned_data.get("nik")) or None
+
+    def validate_constraints(self):
+        # An active NIK is unique: the service says so, naming where it is registered.
+        return
 
 
 def history_link(obj, method: str = "tracks"):
@@ -102,7 +104,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ServiceAdmin):
     form = HouseholdAdminForm
     list_display = ["masked_kk", "kelurahan", "rt", "address", "desil", "is_active"]
     list_filter = ["kelurahan", "desil", "is_active", "is_in_dtks"]
@@ -134,15 +136,13 @@ class HouseholdAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # soft delete only (household_deactivate)
 
-    def save_model(self, request, obj, form, change):
-        original = Household.objects.get(pk=obj.pk)
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.HOUSEHOLD_EDITABLE}
-        services.household_update(actor=request.user, household=original, data=data)
-        obj.refresh_from_db()
+    def service_save(self, request, *, obj, data, change):
+        editable = {name: value for name, value in data.items() if name in services.HOUSEHOLD_EDITABLE}
+        return services.household_update(actor=request.user, household=obj, data=editable)
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ServiceAdmin):
     form = MemberAdminForm
     list_display = ["full_name", "masked_nik", "household", "relationship", "sex", "birth_date", "is_active"]
     list_filter = ["sex", "relationship", "is_active", "household__kelurahan"]
@@ -163,34 +163,69 @@ class MemberAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.MEMBER_EDITABLE}
+    def get_readonly_fields(self, request, obj=None):
+        # Another family is a move (Pecah KK, services.member_move), with its own page and checks.
+        return [*super().get_readonly_fields(request, obj), *(["household"] if obj is not None else [])]
+
+    def service_save(self, request, *, obj, data, change):
+        editable = {name: data.get(name) for name in services.MEMBER_EDITABLE if name in data}
         if change:
-            original = Member.objects.select_related("household").get(pk=obj.pk)
-            services.member_update(actor=request.user, member=original, data=data, warnings_confirmed=True)
-        else:
-            data = {name: form.cleaned_data.get(name) for name in services.MEMBER_EDITABLE}
-            created = services.member_add(
-                actor=request.user, household=form.cleaned_data["household"], data=data, warnings_confirmed=True
-            )
-            obj.pk = created.pk
-        obj.refresh_from_db()
+            return services.member_update(actor=request.user, member=obj, data=editable, warnings_confirmed=True)
+        return services.member_add(
+            actor=request.user, household=data["household"], data=editable, warnings_confirmed=True
+        )
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ServiceAdmin):
+    """Recorded through `consent_record`; once recorded only its withdrawal can change (`consent_withdraw`)."""
+
     list_display = ["consenter_name", "household", "purpose", "notice_version", "consented_on", "withdrawn_on"]
     list_filter = ["purpose", "notice_version"]
     search_fields = ["consenter_name"]
     autocomplete_fields = ["household", "member"]
+    fields = ["household", "member", "consenter_name", "purpose", "notice_version", "consented_on", "withdrawn_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["withdrawn_on"]
+        return [name for name in self.fields if name != "withdrawn_on"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def service_save(self, request, *, obj, data, change):
+        if not change:
+            return services.consent_record(
+                actor=request.user,
+                household=data["household"],
+                member=data.get("member"),
+                consenter_name=data["consenter_name"],
+                purpose=data["purpose"],
+                notice_version=data["notice_version"],
+                consented_on=data["consented_on"],
+            )
+        if data.get("withdrawn_on") and data["withdrawn_on"] != obj.withdrawn_on:
+            return services.consent_withdraw(actor=request.user, consent=obj, withdrawn_on=data["withdrawn_on"])
+        return obj
 
 
 @admin.register(DuplicateFlag)
-class DuplicateFlagAdmin(admin.ModelAdmin):
+class DuplicateFlagAdmin(ReadOnlyAdmin):
+    """Decided on the portal's "Data ganda" page (services.duplicate_transition), where both records are shown."""
+
     list_display = ["member", "other", "kind", "score", "status", "reviewed_by", "reviewed_at"]
     list_filter = ["status", "kind"]
     raw_id_fields = ["member", "other", "reviewed_by"]
-    readonly_fields = ["member", "other", "kind", "score", "status", "reviewed_by", "reviewed_at"]
+
+
+@admin.register(HouseholdFlag)
+class HouseholdFlagAdmin(ReadOnlyAdmin):
+    """Fixed on the portal (the household's edit page) and closed there or by the nightly check."""
+
+    list_display = ["household", "kind", "heads", "status", "resolved_by", "resolved_at", "created_at"]
+    list_filter = ["status", "kind"]
+    raw_id_fields = ["household", "resolved_by"]
 
 
 class ImportRowInline(admin.TabularInline):
@@ -203,7 +238,7 @@ class ImportRowInline(admin.TabularInline):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = [
         "original_name",
         "uploaded_by",
@@ -214,12 +249,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status"]
-    readonly_fields = [f.name for f in ImportBatch._meta.fields]
 
 
 @admin.register(ImportRow)
-class ImportRowAdmin(admin.ModelAdmin):
+class ImportRowAdmin(ReadOnlyAdmin):
     list_display = ["batch", "row_number", "kk_number", "full_name", "is_accepted"]
     list_filter = ["is_accepted"]
     raw_id_fields = ["batch"]
-    readonly_fields = [f.name for f in ImportRow._meta.fields]

@@ -15,6 +15,8 @@ _STAFF_COMMON = [
     "export_household",
     "view_duplicateflag",
     "change_duplicateflag",
+    "view_householdflag",
+    "change_householdflag",
     "view_importbatch",
     "add_importbatch",
     "view_importrow",
@@ -24,10 +26,16 @@ _STAFF_COMMON = [
 class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
     verbose_name = _("Registri penerima manfaat")
-    role_permissions = {
-        "staf_kecamatan": [*_STAFF_COMMON, "reveal_nik", "handle_subject_request"],
-        "staf_kelurahan": list(_STAFF_COMMON),
-    }
+
+    @property
+    def role_permissions(self) -> dict:
+        """{Role: codenames} for accounts.roles; a property, so that the enum is imported once models can be."""
+        from accounts.models import Role
+
+        return {
+            Role.STAF_KECAMATAN: [*_STAFF_COMMON, "reveal_nik", "handle_subject_request"],
+            Role.STAF_KELURAHAN: list(_STAFF_COMMON),
+        }
 
     def ready(self):
         from beneficiaries.services import retention as registry_retention

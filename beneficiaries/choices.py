@@ -1,4 +1,4 @@
-"""Official code lists (domain.md §6), keyed by the official code.
+"""Official code lists (docs/domain.md §6), keyed by the official code.
 
 (A) Dukcapil/KK lists for identity data; (B) BPS Regsosek 2022 lists for welfare surveys. Never mix them.
 """
@@ -73,7 +73,7 @@ class SchoolParticipation(models.IntegerChoices):
 
 
 class Occupation(models.IntegerChoices):
-    """Dukcapil KK occupation list: the codes confirmed in domain.md §6.2 (others map to 89 Lainnya).
+    """Dukcapil KK occupation list: the codes confirmed in docs/domain.md §6.2 (others map to 89 Lainnya).
 
     The full 89-row list must be re-keyed from Dukcapil's published list; the codes not listed here were not
     available to us and are not invented.
@@ -175,7 +175,7 @@ class RemovalReason(models.IntegerChoices):
     OTHER = 5, _("Lainnya")
 
 
-# --- Housing (Regsosek 2022 block 3, domain.md §6.6) ---
+# --- Housing (Regsosek 2022 block 3, docs/domain.md §6.6) ---
 
 
 class HomeOwnership(models.IntegerChoices):

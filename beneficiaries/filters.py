@@ -129,3 +129,29 @@ def name_match(members, name: str):
     for word in words:
         members = members.filter(full_name__trigram_word_similar=word)
     return members
+
+
+class KeysetCursorFilter(django_filters.FilterSet):
+    """The list's page cursors (`after`, `before`, `last=1`), read through a FilterSet like every GET parameter:
+    a cursor that is not a positive number is ignored (the first page), never a 500."""
+
+    after = django_filters.NumberFilter(method="keep", min_value=1)
+    before = django_filters.NumberFilter(method="keep", min_value=1)
+    last = django_filters.ChoiceFilter(method="keep", choices=[("1", "1")])
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, queryset=Household.objects.none(), **kwargs)
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    @property
+    def cursor(self) -> dict:
+        """Keyword arguments for `selectors.keyset_page`; an invalid cursor is dropped, the rest stay."""
+        self.form.is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return {
+            "after": int(cleaned["after"]) if cleaned.get("after") is not None else None,
+            "before": int(cleaned["before"]) if cleaned.get("before") is not None else None,
+            "last": cleaned.get("last") == "1",
+        }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries import choices
 from beneficiaries import fields as editable
 from beneficiaries.fields import MEMBER_EDITABLE, SENSITIVE_FIELDS
-from beneficiaries.models import Household, Member
+from beneficiaries.models import Household, ImportBatch, Member
 from beneficiaries.validators import normalise_number, validate_kk, validate_nik
 from core.models import RT
 from core.privacy import NOTICE_VERSION
@@ -230,6 +230,26 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
         self.add_fields(form, None)
         return form
 
+    def clean(self):
+        """Exactly one Kepala Keluarga among the members shown (the service checks it again on save)."""
+        super().clean()
+        if any(self.errors):
+            return
+        heads = sum(
+            1
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk)
+            and form.cleaned_data.get("relationship") == choices.Relationship.HEAD
+        )
+        if heads == 0:
+            raise forms.ValidationError(
+                _('Pilih satu anggota sebagai Kepala Keluarga (hubungan "Kepala Keluarga").'), code="no_head"
+            )
+        if heads > 1:
+            raise forms.ValidationError(
+                _("Hubungan dalam keluarga: hanya boleh ada satu Kepala Keluarga."), code="two_heads"
+            )
+
     def member_rows(self) -> list[dict]:
         """Cleaned member data for the service: changed or existing forms, with `id` for existing members."""
         rows = []
@@ -399,3 +419,44 @@ class ConsentForm(forms.Form):
     consented_on = forms.DateField(
         label=_("Tanggal persetujuan"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
+
+
+class ImportActionForm(forms.Form):
+    """The buttons of the import page: which `ImportBatch.Action` the uploader chose."""
+
+    action = forms.ChoiceField(
+        choices=ImportBatch.Action.choices, error_messages={"invalid_choice": _("Tindakan impor tidak dikenal.")}
+    )
+
+
+class HeadSuccessorMixin:
+    """`new_head`: when the member leaving is the family's Kepala Keluarga, who takes over (services.heads)."""
+
+    def add_successor_field(self, member: Member | None) -> None:
+        if member is None or member.relationship != choices.Relationship.HEAD:
+            return
+        others = Member.objects.active().filter(household_id=member.household_id).exclude(pk=member.pk)
+        if others.filter(relationship=choices.Relationship.HEAD).exists() or not others.exists():
+            return
+        self.fields["new_head"] = forms.ModelChoiceField(
+            label=_("Kepala Keluarga baru"),
+            queryset=others.order_by("birth_date", "pk"),
+            help_text=_("%(name)s adalah Kepala Keluarga: pilih anggota yang menggantikannya.")
+            % {"name": member.full_name},
+        )
+
+
+class MemberDeactivateForm(HeadSuccessorMixin, DeactivateForm):
+    def __init__(self, *args, member: Member | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_successor_field(member)
+
+
+class MemberMoveWithSuccessorForm(HeadSuccessorMixin, MemberMoveForm):
+    def __init__(self, *args, member: Member | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_successor_field(member)
+
+
+class HouseholdFlagResolveForm(forms.Form):
+    note = forms.CharField(label=_("Catatan"), max_length=300, required=False)

@@ -1,10 +1,11 @@
 """The registry: Household (one Keluarga / Kartu Keluarga) and Member (one Anggota keluarga).
 
-Field set from Regsosek/DTSEN (domain.md §3.6, §6), code lists in `choices.py`. Desil and DTKS/DTSEN status
-are imported attributes with a source and a date: the portal never computes them (domain.md §0.4).
+Field set from Regsosek/DTSEN (docs/domain.md §3.6, §6), code lists in `choices.py`. Desil and DTKS/DTSEN status
+are imported attributes with a source and a date: the portal never computes them (docs/domain.md §0.4).
 Nothing is hard-deleted from the UI: rows are deactivated with a reason (soft delete).
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -13,12 +14,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import choices
 from beneficiaries import fields as editable_fields
 from beneficiaries.validators import CARD_CODE_ALPHABET, CARD_CODE_LENGTH, validate_kk, validate_nik
 from core import history
+from core.access import is_signed_in
 from core.models import RT, Kelurahan, TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -114,7 +117,7 @@ class Household(TimeStampedModel):
         _("pembuangan akhir tinja"), choices=choices.FaecesDisposal.choices, null=True, blank=True
     )
 
-    # Assets, as counts (domain.md §3.6: counts, not booleans)
+    # Assets, as counts (docs/domain.md §3.6: counts, not booleans)
     asset_lpg_5kg = models.PositiveSmallIntegerField(_("tabung gas 5,5 kg atau lebih"), default=0)
     asset_fridge = models.PositiveSmallIntegerField(_("lemari es"), default=0)
     asset_ac = models.PositiveSmallIntegerField(_("AC"), default=0)
@@ -278,7 +281,7 @@ class Member(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["nik"], condition=Q(is_active=True), name="beneficiaries_member_active_nik_unique"
             ),
-            # A missing NIK needs a recorded reason (domain.md §2.1 rule 7).
+            # A missing NIK needs a recorded reason (docs/domain.md §2.1 rule 7).
             models.CheckConstraint(
                 condition=Q(nik__isnull=False) | Q(nik_missing_reason__isnull=False),
                 name="beneficiaries_member_nik_or_reason",
@@ -364,6 +367,13 @@ class DuplicateFlag(TimeStampedModel):
         MERGED = "merged", _("Digabung")
         DISMISSED = "dismissed", _("Bukan data ganda")
 
+    class Action(models.TextChoices):
+        DISMISS = "dismiss", _("Bukan orang yang sama")
+        MERGE = "merge", _("Gabungkan")
+
+    #: What a reviewer may do in each status (services.duplicate_transition).
+    ACTIONS = {Status.OPEN: (Action.DISMISS, Action.MERGE)}
+
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("anggota"))
     other = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("anggota lain"))
@@ -396,10 +406,72 @@ class DuplicateFlag(TimeStampedModel):
         return f"{self.member} ~ {self.other}"
 
 
+class HouseholdFlagQuerySet(ScopedQuerySet):
+    kelurahan_lookup = "household__kelurahan"
+
+    def open(self):
+        return self.filter(status=HouseholdFlag.Status.OPEN)
+
+
+@history.track()
+class HouseholdFlag(TimeStampedModel):
+    """A household that breaks a registry rule, waiting for a person to fix it: the data-quality sibling of
+    DuplicateFlag, in the same queue. Today the rule is "exactly one active Kepala Keluarga" (SHDK 1); households
+    registered before the services enforced it are found by `household_flags_detect` (nightly and after imports).
+    """
+
+    class Kind(models.TextChoices):
+        NO_HEAD = "no_head", _("Tidak ada Kepala Keluarga")
+        TWO_HEADS = "two_heads", _("Lebih dari satu Kepala Keluarga")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Perlu diperbaiki")
+        RESOLVED = "resolved", _("Sudah diperbaiki")
+
+    class Action(models.TextChoices):
+        RESOLVE = "resolve", _("Tandai sudah diperbaiki")
+
+    #: What a reviewer may do in each status (services.household_flag_transition).
+    ACTIONS = {Status.OPEN: (Action.RESOLVE,)}
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="quality_flags", verbose_name=_("keluarga")
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    heads = models.PositiveSmallIntegerField(_("jumlah Kepala Keluarga saat ditemukan"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diperbaiki oleh"),
+    )
+    resolved_at = models.DateTimeField(_("diperbaiki pada"), null=True, blank=True)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+
+    objects = HouseholdFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("masalah data keluarga")
+        verbose_name_plural = _("masalah data keluarga")
+        constraints = [
+            # One open flag per household and kind, so re-running detection never adds a second one.
+            models.UniqueConstraint(
+                fields=["household", "kind"], condition=Q(status="open"), name="beneficiaries_hhflag_open_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="benef_hhflag_status_idx")]
+
+    def __str__(self):
+        return f"{self.household} · {self.get_kind_display()}"
+
+
 class ImportBatchQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # A batch is the uploader's own work; admins see every batch.
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         if user.kelurahan_scope() is None:
             return self
@@ -417,6 +489,27 @@ class ImportBatch(TimeStampedModel):
         COMMITTED = "committed", _("Tersimpan")
         CANCELLED = "cancelled", _("Dibatalkan")
         FAILED = "failed", _("Gagal")
+
+    class Action(models.TextChoices):
+        COMMIT = "commit", _("Simpan ke registri")
+        CANCEL = "cancel", _("Batalkan")
+        RETRY = "retry", _("Coba lagi")
+
+    #: What the uploader may do to a batch in each status (services.importing.import_batch_transition).
+    ACTIONS = {
+        Status.UPLOADED: (Action.CANCEL,),
+        Status.VALIDATING: (Action.CANCEL,),
+        Status.VALIDATED: (Action.COMMIT, Action.CANCEL),
+        Status.FAILED: (Action.CANCEL,),
+    }
+    #: A background step that shows no sign of life for this long is stuck (its task was lost or its worker
+    #: died): the page then offers to start it again or to cancel. Validation writes a heartbeat every
+    #: 10,000 rows; a commit is one transaction, bounded by the Celery time limit (30 minutes).
+    STUCK_AFTER = {
+        Status.UPLOADED: datetime.timedelta(minutes=15),
+        Status.VALIDATING: datetime.timedelta(minutes=15),
+        Status.COMMITTING: datetime.timedelta(minutes=40),
+    }
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -440,6 +533,9 @@ class ImportBatch(TimeStampedModel):
     members_updated = models.PositiveIntegerField(_("anggota diperbarui"), default=0)
     unchanged_rows = models.PositiveIntegerField(_("baris tanpa perubahan"), default=0)
     message = models.CharField(_("pesan"), max_length=500, blank=True)
+    is_retryable = models.BooleanField(
+        _("dapat dicoba lagi"), default=False, help_text=_("Gagal karena sistem (bukan isi berkas): dapat dicoba lagi.")
+    )
     # The import keys of the file's header row: a column the file does not have leaves the registry's values
     # as they are (an older template must not clear the assets). Empty for batches read before it was kept.
     columns = models.JSONField(_("kolom berkas"), default=list, blank=True)
@@ -465,6 +561,24 @@ class ImportBatch(TimeStampedModel):
     def is_running(self) -> bool:
         return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.COMMITTING)
 
+    def is_stuck(self, now: datetime.datetime | None = None) -> bool:
+        limit = self.STUCK_AFTER.get(self.status)
+        return limit is not None and self.updated_at < (now or timezone.now()) - limit
+
+    def allowed_actions(self, now: datetime.datetime | None = None) -> tuple:
+        """The buttons of the import page: the status's actions, "Coba lagi" after a system failure, and
+        "Coba lagi"/"Batalkan" for a stuck step."""
+        actions = list(self.ACTIONS.get(self.status, ()))
+        if self.status == self.Status.FAILED and self.is_retryable:
+            actions.insert(0, self.Action.RETRY)
+        if self.is_stuck(now):
+            actions = [self.Action.RETRY, *(a for a in (self.Action.CANCEL,) if a not in actions), *actions]
+        return tuple(dict.fromkeys(actions))
+
+    @property
+    def actions(self) -> tuple:
+        return self.allowed_actions()
+
 
 class ImportRow(models.Model):
     """One staged member row of a batch, normalised, with its errors (Indonesian, naming row and column)."""
@@ -478,7 +592,7 @@ class ImportRow(models.Model):
     kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True)
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     # The row as read, typed like the registry's columns (NULL where the cell was empty or wrong), so that the
-    # preview and the commit run as set-based SQL over this table (quality.md P4).
+    # preview and the commit run as set-based SQL over this table (docs/quality.md P4).
     kelurahan_id = models.BigIntegerField(_("kelurahan"), null=True, blank=True)
     rt_id = models.BigIntegerField(_("RT"), null=True, blank=True)
     address = models.CharField(_("alamat"), max_length=200, blank=True)

@@ -1,4 +1,4 @@
-"""Reads of the registry, always through `visible_to(user)` (style.md rule 4)."""
+"""Reads of the registry, always through `visible_to(user)` (docs/architecture.md §6 rule 4)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.filters import HouseholdFilter, name_match
-from beneficiaries.models import DuplicateFlag, Household, ImportBatch, Member
+from beneficiaries.models import DuplicateFlag, Household, HouseholdFlag, ImportBatch, Member
 from beneficiaries.validators import normalise_number
 from core import history
 
@@ -37,7 +37,7 @@ def household_list(*, user, filters: dict):
 
 
 # What a list row shows, and nothing more: a household has ~50 columns, and building 50 full instances and
-# prefetching ~200 members cost more than the page's queries (quality.md P2). The head's name and the member
+# prefetching ~200 members cost more than the page's queries (docs/quality.md P2). The head's name and the member
 # count come from two correlated subqueries on the (household, relationship) index.
 LIST_COLUMNS = ("kk_number", "kelurahan__name", "rt__number", "rt__rw", "address", "house_number", "desil", "is_active")
 
@@ -320,6 +320,23 @@ def duplicate_get_for_user(*, user, pk) -> DuplicateFlag:
     )
     # Both members must be visible: a merge touches both.
     if flag is None or not Member.objects.visible_to(user).filter(pk=flag.other_id).exists():
+        raise Http404
+    return flag
+
+
+def household_flag_queue(*, user):
+    """Open data-quality flags (a household without exactly one head), oldest first, in the user's scope."""
+    return (
+        HouseholdFlag.objects.visible_to(user)
+        .open()
+        .select_related("household__kelurahan", "household__rt")
+        .order_by("created_at", "pk")
+    )
+
+
+def household_flag_get_for_user(*, user, pk) -> HouseholdFlag:
+    flag = HouseholdFlag.objects.visible_to(user).select_related("household").filter(pk=pk).first()
+    if flag is None:
         raise Http404
     return flag
 

@@ -20,8 +20,12 @@ urlpatterns = [
     path("anggota/<int:pk>/permintaan-data/", views.SubjectRequestView.as_view(), name="member_subject_request"),
     path("data-ganda/", views.DuplicateListView.as_view(), name="duplicate_list"),
     path("data-ganda/<int:pk>/", views.DuplicateDetailView.as_view(), name="duplicate_detail"),
+    path(
+        "data-ganda/keluarga/<int:pk>/selesai/", views.HouseholdFlagResolveView.as_view(), name="household_flag_resolve"
+    ),
     path("impor/", views.ImportListView.as_view(), name="import_list"),
     path("impor/templat/", views.ImportTemplateView.as_view(), name="import_template"),
     path("impor/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
+    path("impor/<int:pk>/kemajuan/", views.ImportProgressView.as_view(), name="import_progress"),
     path("impor/<int:pk>/ditolak.csv", views.ImportRejectedCsvView.as_view(), name="import_rejected"),
 ]

@@ -1,4 +1,4 @@
-"""Structural validation of NIK and No. KK (domain.md §2.1-2.2), in one place.
+"""Structural validation of NIK and No. KK (docs/domain.md §2.1-2.2), in one place.
 
 Neither number has a check digit: only the structure can be checked. Whether a number exists can be
 confirmed only by Dukcapil. A NIK that disagrees with the entered sex or birth date is a *warning*, never a
@@ -178,7 +178,7 @@ def nik_crosscheck(nik: str, *, is_female: bool | None, birth_date: datetime.dat
 
 
 def mask_number(value: str | None) -> str:
-    """`1671********0003`: the first four and last four digits only (quality.md S11)."""
+    """`1671********0003`: the first four and last four digits only (docs/quality.md S11)."""
     if not value:
         return ""
     value = str(value)

@@ -1,65 +1,48 @@
-"""Thin views of the registry: parse input, call one service or selector, render (style.md rule 1)."""
+"""Thin views of the registry: parse input, call one service or selector, render (docs/architecture.md §6 rule 1)."""
 
 from __future__ import annotations
 
 import json
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from beneficiaries import exporting, selectors, services
+from beneficiaries.filters import KeysetCursorFilter
 from beneficiaries.forms import (
     ConsentForm,
     DeactivateForm,
     DuplicateDecisionForm,
+    HouseholdFlagResolveForm,
     HouseholdForm,
+    ImportActionForm,
     ImportUploadForm,
     MemberCreateFormSet,
+    MemberDeactivateForm,
     MemberFormSet,
-    MemberMoveForm,
+    MemberMoveWithSuccessorForm,
     SearchForm,
 )
-from beneficiaries.models import Household, Member
+from beneficiaries.models import DuplicateFlag, Household, HouseholdFlag, ImportBatch, Member
 from beneficiaries.services import importing
-from beneficiaries.tasks import commit_import_batch_task, validate_import_batch_task
+from core.access import PermissionMixin
+from core.audit import client_ip
 from core.forms import add_service_error
 from core.models import AuditAction
 from core.panels import panels_for
 
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-class RegistryPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Anonymous users go to the login page; signed-in users without the permission get 403."""
-
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            raise PermissionDenied
-        return super().handle_no_permission()
-
-
 # --- List and search ------------------------------------------------------------------------------------
 
 
-class HouseholdListView(RegistryPermissionMixin, TemplateView):
+class HouseholdListView(PermissionMixin, TemplateView):
     permission_required = "beneficiaries.view_household"
     template_name = "beneficiaries/household_list.html"
 
@@ -69,12 +52,7 @@ class HouseholdListView(RegistryPermissionMixin, TemplateView):
         params = self.request.GET
         filterset = selectors.household_filterset(user=user, data=params)
         queryset = filterset.qs if filterset.is_valid() else Household.objects.none()
-        page = selectors.keyset_page(
-            queryset,
-            after=_int_or_none(params.get("after")),
-            before=_int_or_none(params.get("before")),
-            last=params.get("last") == "1",
-        )
+        page = selectors.keyset_page(queryset, **KeysetCursorFilter(params).cursor)
         base = params.copy()
         for key in ("after", "before", "last"):
             base.pop(key, None)
@@ -90,7 +68,7 @@ class HouseholdListView(RegistryPermissionMixin, TemplateView):
         return context
 
 
-class HouseholdSearchView(RegistryPermissionMixin, View):
+class HouseholdSearchView(PermissionMixin, View):
     """NIK, KK or name search by POST: the number never appears in a URL or an access log."""
 
     permission_required = "beneficiaries.view_household"
@@ -124,7 +102,7 @@ class HouseholdSearchView(RegistryPermissionMixin, View):
 # --- Detail, reveal, subject request ----------------------------------------------------------------------
 
 
-class HouseholdDetailView(RegistryPermissionMixin, View):
+class HouseholdDetailView(PermissionMixin, View):
     permission_required = "beneficiaries.view_household"
     template_name = "beneficiaries/household_detail.html"
 
@@ -171,7 +149,7 @@ class HouseholdRevealView(HouseholdDetailView):
         return self.render_page(request, household, revealed=True)
 
 
-class SubjectRequestView(RegistryPermissionMixin, View):
+class SubjectRequestView(PermissionMixin, View):
     """A data-subject request (UU PDP Pasal 32): the full record of one person, as JSON or XLSX, logged."""
 
     permission_required = "beneficiaries.handle_subject_request"
@@ -203,36 +181,36 @@ class SubjectRequestView(RegistryPermissionMixin, View):
 # --- Register and edit ------------------------------------------------------------------------------------
 
 
-def _apply_service_error(error: ValidationError, form, formset) -> tuple[list[str], str]:
-    """Puts a service error on the field it names; returns (non-field messages, link to an existing record)."""
-    link = ""
-    loose = []
+def _collision_link(error: ValidationError) -> str:
+    """The link to an existing record that a NIK/KK collision carries (only when the user may see it)."""
+    items = sum(error.error_dict.values(), []) if hasattr(error, "error_dict") else error.error_list
+    for item in items:
+        if url := (item.params or {}).get("url"):
+            return url
+    return ""
+
+
+def _show_service_error(error: ValidationError, form, formset) -> str:
+    """A service error on the household form: a member's error (its `index` param) on that member's form, the
+    rest through `add_service_error`. Returns the link to an existing record, if the error carries one."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                link = link or (item.params or {}).get("url", "")
-                target = form if field in form.fields else None
-                message = item.message % item.params if item.params else item.message
-                if target is not None:
-                    target.add_error(field, message)
-                else:
-                    loose.append(message)
-        return loose, link
+        add_service_error(form, error)
+        return _collision_link(error)
+    member_forms = [f for f in formset.forms if f.has_changed() or f.instance.pk]
+    rest = []
     for item in error.error_list:
         params = item.params or {}
-        link = link or params.get("url", "")
-        message = item.message % params if params else item.message
         index = params.get("index")
-        if index is not None and formset is not None:
-            forms = [f for f in formset.forms if f.has_changed() or f.instance.pk]
-            if 0 <= index < len(forms):
-                forms[index].add_error("nik", message)
-                continue
-        loose.append(message)
-    return loose, link
+        if index is not None and 0 <= index < len(member_forms):
+            add_service_error(member_forms[index], ValidationError({params.get("field", "nik"): [item]}))
+        else:
+            rest.append(item)
+    if rest:
+        add_service_error(form, ValidationError(rest))
+    return _collision_link(error)
 
 
-class HouseholdFormView(RegistryPermissionMixin, View):
+class HouseholdFormView(PermissionMixin, View):
     template_name = "beneficiaries/household_form.html"
 
     def get_household(self, request, pk):
@@ -253,7 +231,7 @@ class HouseholdFormView(RegistryPermissionMixin, View):
             prefix="anggota",
         )
 
-    def render_form(self, request, household, form, formset, warnings=(), errors=(), link=""):
+    def render_form(self, request, household, form, formset, warnings=(), link=""):
         return render(
             request,
             self.template_name,
@@ -262,7 +240,6 @@ class HouseholdFormView(RegistryPermissionMixin, View):
                 "form": form,
                 "formset": formset,
                 "warnings": warnings,
-                "service_errors": errors,
                 "collision_link": link,
             },
         )
@@ -294,8 +271,8 @@ class HouseholdFormView(RegistryPermissionMixin, View):
         except ValidationError as error:
             if services.is_unconfirmed_warning(error):
                 return self.render_form(request, household, form, formset, warnings=error.messages)
-            loose, link = _apply_service_error(error, form, formset)
-            return self.render_form(request, household, form, formset, errors=loose, link=link)
+            link = _show_service_error(error, form, formset)
+            return self.render_form(request, household, form, formset, link=link)
         return redirect("beneficiaries:household_detail", pk=household.pk)
 
 
@@ -313,17 +290,19 @@ class HouseholdUpdateView(HouseholdFormView):
 # --- Move and deactivate ----------------------------------------------------------------------------------
 
 
-class MemberMoveView(RegistryPermissionMixin, View):
+class MemberMoveView(PermissionMixin, View):
     permission_required = "beneficiaries.change_member"
     template_name = "beneficiaries/member_move.html"
+    FIELD_NAMES = {"kk_number": "new_kk"}
 
     def get(self, request, pk):
         member = selectors.member_get_for_user(user=request.user, pk=pk)
-        return render(request, self.template_name, {"member": member, "form": MemberMoveForm(user=request.user)})
+        form = MemberMoveWithSuccessorForm(user=request.user, member=member)
+        return render(request, self.template_name, {"member": member, "form": form})
 
     def post(self, request, pk):
         member = selectors.member_get_for_user(user=request.user, pk=pk)
-        form = MemberMoveForm(request.POST, user=request.user)
+        form = MemberMoveWithSuccessorForm(request.POST, user=request.user, member=member)
         if form.is_valid():
             cleaned = form.cleaned_data
             try:
@@ -337,6 +316,7 @@ class MemberMoveView(RegistryPermissionMixin, View):
                         to_household=target,
                         relationship=cleaned["relationship"],
                         note=cleaned["note"],
+                        new_head=cleaned.get("new_head"),
                     )
                 else:
                     services.member_move(
@@ -349,36 +329,35 @@ class MemberMoveView(RegistryPermissionMixin, View):
                         },
                         relationship=cleaned["relationship"],
                         note=cleaned["note"],
+                        new_head=cleaned.get("new_head"),
                     )
             except ValidationError as error:
-                field_map = {"kk_number": "new_kk", "relationship": "relationship", "target_kk": "target_kk"}
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        for item in errors:
-                            text = item.message % item.params if item.params else item.message
-                            form.add_error(field_map.get(field), text)
-                else:
-                    for text in error.messages:
-                        form.add_error(None, text)
+                if hasattr(error, "error_dict"):  # the service names the new KK "kk_number"; the form, "new_kk"
+                    error = ValidationError({self.FIELD_NAMES.get(f, f): e for f, e in error.error_dict.items()})
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Anggota berhasil dipindahkan."))
                 return redirect("beneficiaries:household_detail", pk=member.household_id)
         return render(request, self.template_name, {"member": member, "form": form})
 
 
-class HouseholdDeactivateView(RegistryPermissionMixin, View):
+class HouseholdDeactivateView(PermissionMixin, View):
     permission_required = "beneficiaries.change_household"
     template_name = "beneficiaries/deactivate.html"
 
     def get_object(self, request, pk):
         return selectors.household_get_for_user(user=request.user, pk=pk)
 
+    def make_form(self, obj, data=None):
+        return DeactivateForm(data)
+
     def get(self, request, pk):
-        return render(request, self.template_name, {"object": self.get_object(request, pk), "form": DeactivateForm()})
+        obj = self.get_object(request, pk)
+        return render(request, self.template_name, {"object": obj, "form": self.make_form(obj)})
 
     def post(self, request, pk):
         obj = self.get_object(request, pk)
-        form = DeactivateForm(request.POST)
+        form = self.make_form(obj, request.POST)
         if form.is_valid():
             try:
                 self.deactivate(request, obj, form.cleaned_data)
@@ -399,14 +378,23 @@ class MemberDeactivateView(HouseholdDeactivateView):
     def get_object(self, request, pk):
         return selectors.member_get_for_user(user=request.user, pk=pk)
 
+    def make_form(self, obj, data=None):
+        return MemberDeactivateForm(data, member=obj)
+
     def deactivate(self, request, obj, cleaned):
-        services.member_deactivate(actor=request.user, member=obj, reason=cleaned["reason"], note=cleaned["note"])
+        services.member_deactivate(
+            actor=request.user,
+            member=obj,
+            reason=cleaned["reason"],
+            note=cleaned["note"],
+            new_head=cleaned.get("new_head"),
+        )
 
 
 # --- Export ---------------------------------------------------------------------------------------------
 
 
-class HouseholdExportView(RegistryPermissionMixin, View):
+class HouseholdExportView(PermissionMixin, View):
     """POST with the list's filters: a logged export, streamed, masked unless the user may reveal."""
 
     permission_required = "beneficiaries.export_household"
@@ -438,30 +426,28 @@ class HouseholdExportView(RegistryPermissionMixin, View):
 # --- Duplicates -----------------------------------------------------------------------------------------
 
 
-class DuplicateListView(RegistryPermissionMixin, TemplateView):
+class DuplicateListView(PermissionMixin, TemplateView):
     permission_required = "beneficiaries.view_duplicateflag"
     template_name = "beneficiaries/duplicateflag_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["flags"] = list(selectors.duplicate_queue(user=self.request.user)[:100])
-        context["can_detect"] = self.request.user.has_perm("beneficiaries.change_duplicateflag")
+        user = self.request.user
+        context["flags"] = list(selectors.duplicate_queue(user=user)[:100])
+        context["can_detect"] = user.has_perm("beneficiaries.change_duplicateflag")
+        if user.has_perm("beneficiaries.view_householdflag"):
+            context["show_household_flags"] = True
+            context["household_flags"] = list(selectors.household_flag_queue(user=user)[:100])
+            context["can_resolve"] = user.has_perm("beneficiaries.change_householdflag")
         return context
 
     def post(self, request):
-        if not request.user.has_perm("beneficiaries.change_duplicateflag"):
-            raise PermissionDenied
-        from beneficiaries.tasks import detect_duplicates_task
-
-        scope = request.user.kelurahan_scope()
-        kelurahan_ids = scope if scope is not None else [None]
-        for kelurahan_id in kelurahan_ids:
-            transaction.on_commit(lambda k=kelurahan_id: detect_duplicates_task.delay(k))
+        services.duplicates_scan_request(actor=request.user)
         messages.info(request, _("Pencarian data ganda sedang berjalan; muat ulang halaman ini sebentar lagi."))
         return redirect("beneficiaries:duplicate_list")
 
 
-class DuplicateDetailView(RegistryPermissionMixin, View):
+class DuplicateDetailView(PermissionMixin, View):
     permission_required = "beneficiaries.change_duplicateflag"
     template_name = "beneficiaries/duplicateflag_detail.html"
 
@@ -476,11 +462,15 @@ class DuplicateDetailView(RegistryPermissionMixin, View):
             decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
             try:
                 if decision == "dismiss":
-                    services.duplicate_dismiss(actor=request.user, flag=flag, note=note)
+                    services.duplicate_transition(
+                        actor=request.user, flag=flag, action=DuplicateFlag.Action.DISMISS, note=note
+                    )
                     messages.success(request, _("Ditandai bukan data ganda."))
                 else:
                     keep = flag.member if decision == "keep_member" else flag.other
-                    services.duplicate_merge(actor=request.user, flag=flag, keep=keep, note=note)
+                    services.duplicate_transition(
+                        actor=request.user, flag=flag, action=DuplicateFlag.Action.MERGE, keep=keep, note=note
+                    )
                     messages.success(request, _("Data digabung; data yang lain dinonaktifkan sebagai data ganda."))
             except ValidationError as error:
                 add_service_error(form, error)
@@ -489,10 +479,33 @@ class DuplicateDetailView(RegistryPermissionMixin, View):
         return render(request, self.template_name, {"flag": flag, "form": form})
 
 
+class HouseholdFlagResolveView(PermissionMixin, View):
+    """ "Sudah diperbaiki" on a data-quality flag: closed only if the household is right now (the service checks)."""
+
+    permission_required = "beneficiaries.change_householdflag"
+
+    def post(self, request, pk):
+        flag = selectors.household_flag_get_for_user(user=request.user, pk=pk)
+        form = HouseholdFlagResolveForm(request.POST)
+        form.is_valid()
+        try:
+            services.household_flag_transition(
+                actor=request.user,
+                flag=flag,
+                action=HouseholdFlag.Action.RESOLVE,
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Masalah data keluarga ditandai sudah diperbaiki."))
+        return redirect("beneficiaries:duplicate_list")
+
+
 # --- Import ---------------------------------------------------------------------------------------------
 
 
-class ImportListView(RegistryPermissionMixin, View):
+class ImportListView(PermissionMixin, View):
     permission_required = "beneficiaries.add_importbatch"
     template_name = "beneficiaries/importbatch_list.html"
 
@@ -509,14 +522,13 @@ class ImportListView(RegistryPermissionMixin, View):
             try:
                 batch = importing.import_batch_create(actor=request.user, uploaded_file=form.cleaned_data["file"])
             except ValidationError as error:
-                form.add_error("file", error)
+                add_service_error(form, ValidationError({"file": error.error_list}))
             else:
-                transaction.on_commit(lambda: validate_import_batch_task.delay(batch.pk))
                 return redirect("beneficiaries:import_detail", pk=batch.pk)
         return self.render_page(request, form)
 
 
-class ImportTemplateView(RegistryPermissionMixin, View):
+class ImportTemplateView(PermissionMixin, View):
     permission_required = "beneficiaries.add_importbatch"
 
     def get(self, request):
@@ -528,19 +540,12 @@ class ImportTemplateView(RegistryPermissionMixin, View):
         return response
 
 
-class ImportDetailView(RegistryPermissionMixin, View):
+class ImportDetailView(PermissionMixin, View):
     permission_required = "beneficiaries.add_importbatch"
     template_name = "beneficiaries/importbatch_detail.html"
 
     def get(self, request, pk):
         batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
-        if request.htmx and request.GET.get("partial") == "progress":
-            if not batch.is_running:
-                # The work is done: tell htmx to reload the whole page with the preview.
-                response = HttpResponse(status=204)
-                response["HX-Refresh"] = "true"
-                return response
-            return render(request, "beneficiaries/_import_progress.html", {"batch": batch})
         context = {
             "batch": batch,
             "rejected": list(selectors.import_rows_rejected(batch)[:500]),
@@ -550,24 +555,46 @@ class ImportDetailView(RegistryPermissionMixin, View):
 
     def post(self, request, pk):
         batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
-        try:
-            if request.POST.get("action") == "commit":
-                if importing.import_batch_request_commit(actor=request.user, batch=batch):
-                    user_id = request.user.pk
-                    transaction.on_commit(lambda: commit_import_batch_task.delay(batch.pk, user_id))
-                    messages.info(request, _("Data sedang disimpan; halaman ini diperbarui sendiri."))
-            elif request.POST.get("action") == "cancel":
-                importing.import_batch_cancel(actor=request.user, batch=batch)
-                messages.info(request, _("Impor dibatalkan."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        form = ImportActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("action", [])))
+        else:
+            action = form.cleaned_data["action"]
+            try:
+                importing.import_batch_transition(actor=request.user, batch=batch, action=action, ip=client_ip(request))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.info(request, IMPORT_ACTION_DONE[action])
         return HttpResponseRedirect(reverse("beneficiaries:import_detail", args=[batch.pk]))
+
+
+IMPORT_ACTION_DONE = {
+    ImportBatch.Action.COMMIT: gettext_lazy("Data sedang disimpan; halaman ini diperbarui sendiri."),
+    ImportBatch.Action.CANCEL: gettext_lazy("Impor dibatalkan."),
+    ImportBatch.Action.RETRY: gettext_lazy("Impor dijalankan lagi; halaman ini diperbarui sendiri."),
+}
+
+
+class ImportProgressView(PermissionMixin, View):
+    """The progress box, polled by htmx every 2 s while the batch is being checked or saved."""
+
+    permission_required = "beneficiaries.add_importbatch"
+
+    def get(self, request, pk):
+        batch = selectors.import_batch_get_for_user(user=request.user, pk=pk)
+        if not batch.is_running:
+            # The work is done: tell htmx to reload the whole page with the preview.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "beneficiaries/_import_progress.html", {"batch": batch})
 
 
 # --- Consent --------------------------------------------------------------------------------------------
 
 
-class ConsentCreateView(RegistryPermissionMixin, View):
+class ConsentCreateView(PermissionMixin, View):
     permission_required = "beneficiaries.add_consent"
 
     def post(self, request, pk):
@@ -585,7 +612,7 @@ class ConsentCreateView(RegistryPermissionMixin, View):
         return redirect("beneficiaries:household_detail", pk=household.pk)
 
 
-class ConsentWithdrawView(RegistryPermissionMixin, View):
+class ConsentWithdrawView(PermissionMixin, View):
     permission_required = "beneficiaries.change_consent"
 
     def post(self, request, pk):
@@ -599,7 +626,7 @@ class ConsentWithdrawView(RegistryPermissionMixin, View):
         return redirect("beneficiaries:household_detail", pk=consent.household_id)
 
 
-class ImportRejectedCsvView(RegistryPermissionMixin, View):
+class ImportRejectedCsvView(PermissionMixin, View):
     """Every rejected row with its reasons (the page shows the first 500), as CSV for the uploader to fix."""
 
     permission_required = "beneficiaries.add_importbatch"

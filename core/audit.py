@@ -1,4 +1,4 @@
-"""The one service that writes security audit events (quality.md S10)."""
+"""The one service that writes security audit events (docs/quality.md S10)."""
 
 from core.models import AuditAction, AuditEvent
 

@@ -1,4 +1,4 @@
-"""Set-based writes for imports and synthetic data (quality.md P4).
+"""Set-based writes for imports and synthetic data (docs/quality.md P4).
 
 `bulk_create` builds a model instance per row and one multi-row INSERT per batch; at hundreds of thousands of
 rows that Python work costs more than the database. Two ways in instead:
@@ -8,7 +8,7 @@ rows that Python work costs more than the database. Two ways in instead:
 - `insert_ignoring_conflicts`: one multi-row `INSERT … ON CONFLICT DO NOTHING` of model instances (a device's
   batch of deliveries), telling which went in.
 
-Audit history (quality.md R8) is kept for every row. A row-level trigger runs PL/pgSQL per row, the slowest part
+Audit history (docs/quality.md R8) is kept for every row. A row-level trigger runs PL/pgSQL per row, the slowest part
 of a large insert, so for a model tracked by pghistory `insert_select` ignores its insert trigger for that one
 statement and the same statement writes the same insert events from `RETURNING`: same columns, same label, the
 same context (acting user) through `_pgh_attach_context()`. `copy_value` is COPY's text format for one value

@@ -21,7 +21,7 @@ class FormRenderer(Jinja2):
     """Form widgets rendered with Jinja2 (Django's own `django/forms/jinja2` templates, the same HTML).
 
     A filter form is a dozen small widget templates per page; with the template language they cost about 10 ms
-    of CPU per list page, about a quarter of the page (quality.md P2). A widget whose template exists only for
+    of CPU per list page, about a quarter of the page (docs/quality.md P2). A widget whose template exists only for
     the template language (a third-party widget) is rendered with it, as before."""
 
     @cached_property

@@ -1,4 +1,4 @@
-"""Audit history with django-pghistory (quality.md R8).
+"""Audit history with django-pghistory (docs/quality.md R8).
 
 `track()` installs triggers for insert, update and delete, so bulk `update()`, imports via COPY and raw SQL
 are recorded too. The acting user comes from the request (pghistory's HistoryMiddleware) or, in commands

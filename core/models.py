@@ -32,7 +32,7 @@ class KelurahanQuerySet(ScopedQuerySet):
 
 @history.track()
 class Kelurahan(models.Model):
-    """One of the six kelurahan of Kertapati, with both code systems (domain.md §1.2)."""
+    """One of the six kelurahan of Kertapati, with both code systems (docs/domain.md §1.2)."""
 
     name = models.CharField(_("nama"), max_length=100, unique=True)
     official_name = models.CharField(
@@ -59,7 +59,7 @@ class Kelurahan(models.Model):
 
 @history.track()
 class RT(models.Model):
-    """A Rukun Tetangga, numbered per kelurahan, carrying its current RW (domain.md §1.4).
+    """A Rukun Tetangga, numbered per kelurahan, carrying its current RW (docs/domain.md §1.4).
 
     RT numbers in Palembang appear unique within a kelurahan rather than within an RW, so the key is
     (kelurahan, number) and the RW is an attribute that admins can change when RTs are renumbered.
@@ -102,7 +102,7 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """Security-relevant events (quality.md S10): who did what to which object, when, from where.
+    """Security-relevant events (docs/quality.md S10): who did what to which object, when, from where.
 
     Append-only: database triggers refuse UPDATE and DELETE, so not even the application can alter it.
     Never stores a password or a full NIK: `detail` holds masked values only.

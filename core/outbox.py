@@ -1,4 +1,4 @@
-"""Tasks survive a broker outage (issue #11, quality.md R4/R5).
+"""Tasks survive a broker outage (issue #11, docs/quality.md R4/R5).
 
 Every task is enqueued with `transaction.on_commit(lambda: some_task.delay(...))`. While Redis is down, `delay()`
 used to fail after ~20 s of retries (the Redis result backend gives up with a RuntimeError): the request answered

@@ -1,4 +1,4 @@
-"""Page panels contributed by other apps (architecture.md §2, "the household 360° page without a tangle").
+"""Page panels contributed by other apps (docs/architecture.md §2, "the household 360° page without a tangle").
 
 `beneficiaries` renders whatever is registered for "beneficiaries.Household" without importing the apps
 that registered it. Each panel's selector checks the viewer's permissions and returns None to hide itself.

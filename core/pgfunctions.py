@@ -1,4 +1,4 @@
-"""Faster versions of the two helper functions that every audit-history trigger calls (quality.md P4).
+"""Faster versions of the two helper functions that every audit-history trigger calls (docs/quality.md P4).
 
 pgtrigger's `_pgtrigger_should_ignore()` and pghistory's `_pgh_attach_context()` read their settings inside
 `BEGIN … EXCEPTION` blocks. Each such block is a subtransaction, and in a transaction that writes many rows

@@ -1,4 +1,4 @@
-"""Official code lists shipped with the project (copied from the shared reference data, domain.md §1).
+"""Official code lists shipped with the project (copied from the shared reference data, docs/domain.md §1).
 
 Read once at import from `core/data/`; the portal never reads anything outside its own tree.
 """

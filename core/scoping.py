@@ -1,4 +1,4 @@
-"""The one door to personal data: `Model.objects.visible_to(user)` (architecture.md §4, style.md rule 4).
+"""The one door to personal data: `Model.objects.visible_to(user)` (docs/architecture.md §4, docs/architecture.md §6 rule 4).
 
 A model's queryset says how it reaches a kelurahan (`kelurahan_lookup`); the user says which kelurahan it
 may see (`user.kelurahan_scope()`: None for all, a list of ids otherwise). Models reached in other ways

@@ -1,4 +1,4 @@
-"""Cells of CSV and XLSX exports (quality.md S8): what a user typed stays text in the spreadsheet.
+"""Cells of CSV and XLSX exports (docs/quality.md S8): what a user typed stays text in the spreadsheet.
 
 A cell starting with `=`, `+`, `-`, `@`, tab or CR is a formula (or a DDE payload) to Excel and LibreOffice;
 a leading apostrophe makes it text (OWASP, CSV injection). XLSX cannot hold most control characters at all

@@ -9,7 +9,7 @@ from core.retention import RetentionRunError
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def clear_expired_sessions_task() -> int:
-    """Daily: remove expired sessions so that ended sessions cannot be revived (quality.md S4)."""
+    """Daily: remove expired sessions so that ended sessions cannot be revived (docs/quality.md S4)."""
     return services.sessions_clear_expired()
 
 

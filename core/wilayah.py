@@ -1,4 +1,4 @@
-"""Keeps the reference wilayah in the database equal to the shipped code list (domain.md §1.2)."""
+"""Keeps the reference wilayah in the database equal to the shipped code list (docs/domain.md §1.2)."""
 
 from core import reference
 

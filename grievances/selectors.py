@@ -1,4 +1,4 @@
-"""Reads on grievances and change requests, always from `visible_to(user)` (style.md rule 4)."""
+"""Reads on grievances and change requests, always from `visible_to(user)` (docs/architecture.md §6 rule 4)."""
 
 from __future__ import annotations
 

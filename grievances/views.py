@@ -1,4 +1,4 @@
-"""Thin views: parse input, call one service or selector, render or redirect (style.md rule 1)."""
+"""Thin views: parse input, call one service or selector, render or redirect (docs/architecture.md §6 rule 1)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -44,7 +44,7 @@ class MultipleImageField(forms.FileField):
                 _("Paling banyak %(n)d foto per laporan.") % {"n": MAX_PHOTOS_PER_UPDATE}, code="too_many"
             )
         for upload in files:
-            # The size is refused here, before anything reads the content (quality.md S9).
+            # The size is refused here, before anything reads the content (docs/quality.md S9).
             if upload.size > MAX_UPLOAD_BYTES:
                 raise ValidationError(
                     _("Foto “%(name)s” terlalu besar (%(size)s MB); batasnya 8 MB.")

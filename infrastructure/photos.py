@@ -1,4 +1,4 @@
-"""Checking and resizing uploaded progress photos with Pillow (quality.md S9).
+"""Checking and resizing uploaded progress photos with Pillow (docs/quality.md S9).
 
 The size limit is checked before Pillow reads a byte; the type is decided by the image content, never by the
 file name; the output is a fresh JPEG, so nothing the uploader embedded survives except, when asked, the GPS

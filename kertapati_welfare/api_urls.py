@@ -1,4 +1,4 @@
-"""REST API (architecture.md §5): /api/v1/..., schema at /api/schema/, docs at /api/docs/."""
+"""REST API (docs/architecture.md §5): /api/v1/..., schema at /api/schema/, docs at /api/docs/."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView

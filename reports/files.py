@@ -1,6 +1,6 @@
 """Report files: XLSX (one sheet per table, with charts), CSV per table and a PDF (title page, tables, charts).
 
-Text cells are neutralised against formula injection (quality.md S8) even though report tables only hold our
+Text cells are neutralised against formula injection (docs/quality.md S8) even though report tables only hold our
 own labels and kelurahan/institution names: an institution's name is typed by a user.
 """
 

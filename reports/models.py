@@ -2,7 +2,7 @@
 
 Figures are never hand-maintained counters: a report stores what the builders computed from the data, with the
 time it was computed; the dashboard reads aggregates refreshed by a task and labelled with their time
-(anchors.md, lessons).
+(docs/architecture.md §7).
 """
 
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""Report tasks: thin, take ids, safe to run twice (style.md rule 7; quality.md R5).
+"""Report tasks: thin, take ids, safe to run twice (docs/architecture.md §6 rule 7; docs/quality.md R5).
 
 acks_late + reject_on_worker_lost: a worker killed mid-report leaves its message unacknowledged, so another
 worker runs it again; report_generate makes that second run take over instead of adding a second result.

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 @contextlib.contextmanager
 def assert_queries(expected: int):
-    """Pins the exact number of queries (quality.md P1); on failure lists them so the extra one is obvious."""
+    """Pins the exact number of queries (docs/quality.md P1); on failure lists them so the extra one is obvious."""
     with CaptureQueriesContext(connection) as ctx:
         yield ctx
     executed = len(ctx.captured_queries)

@@ -1,7 +1,7 @@
 """Deliveries and "tidak tersalurkan" visits: one at a time, or a device's batch.
 
 Double delivery is prevented by the database (Delivery.entitlement is OneToOne, client_uuid is unique), never by
-checking first: we insert inside a savepoint and, on IntegrityError, read what won the race (quality.md R1, R2).
+checking first: we insert inside a savepoint and, on IntegrityError, read what won the race (docs/quality.md R1, R2).
 """
 
 import datetime
@@ -145,7 +145,7 @@ def _delivery_build(
         notes=notes,
         recorded_by=actor,
     )
-    # Field validation only: uniqueness is the database's job (a pre-check would race, quality.md R1), and the
+    # Field validation only: uniqueness is the database's job (a pre-check would race, docs/quality.md R1), and the
     # related rows are already loaded, so their existence queries are skipped (a batch of 500 would pay 1,500).
     delivery.full_clean(
         exclude=["entitlement", "recorded_by", "recipient_member"], validate_unique=False, validate_constraints=False

@@ -23,6 +23,7 @@ from aid_distribution.services.institutions import (
     require_institution_actor,
     require_round_manager,
 )
+from core.services import apply_changes
 
 #: What `round_update` (and the admin's change form) may change; the status moves only by `round_transition`.
 ROUND_EDITABLE_FIELDS = ("institution", "name", "period", "package")
@@ -62,11 +63,9 @@ def round_update(*, actor, round_: DistributionRound, data: dict) -> Distributio
     round_ = locked_round(round_.pk)
     require_round_manager(actor, round_)
     _require_editable(round_, _("Putaran hanya dapat diubah sebelum disetujui."))
-    changed = [name for name in ROUND_EDITABLE_FIELDS if name in data and getattr(round_, name) != data[name]]
-    if "institution" in changed:
+    if "institution" in data and data["institution"] != round_.institution:
         _check_institution(actor, data["institution"])
-    for name in changed:
-        setattr(round_, name, data[name])
+    changed = apply_changes(round_, data, ROUND_EDITABLE_FIELDS)
     if "period" in changed:
         round_.period = round_.period.replace(day=1)
     if changed:

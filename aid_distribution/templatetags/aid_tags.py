@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.filter
 def masked(value) -> str:
-    """NIK/KK shown to institution workers: always masked (quality.md S11)."""
+    """NIK/KK shown to institution workers: always masked (docs/quality.md S11)."""
     return mask_number(value)

@@ -1,13 +1,13 @@
-"""Writes to the registry (style.md rule 2): keyword-only, one transaction each, `full_clean()` first.
+"""Writes to the registry (docs/architecture.md §6 rule 2): keyword-only, one transaction each, `full_clean()` first.
 
 Every function raises `ValidationError` with a `code` and an Indonesian message naming the field. History
 rows come from the pghistory triggers; `_audited` adds the acting user and the operation to their context.
 
-Split by sub-domain (docs/conventions.md): `households`, `members`, `consents`, `duplicates` (detection and
-decisions), `access_events`, `importing/` (the bulk import), `merging` (other apps' merge handlers),
+Split by sub-domain (docs/conventions.md): `households`, `members`, `heads` (one Kepala Keluarga per
+household, and its data-quality flags), `consents`, `duplicates` (detection and decisions), `cards` (card codes,
+reissuing a lost card), `access_events`, `importing/` (the bulk import), `merging` (other apps' merge handlers),
 `retention`; `common` holds what they share. The public names are re-exported here, so that
 `from beneficiaries import services; services.household_register(...)` is the way callers use them.
-`cards` makes card codes and reissues a lost household card.
 """
 
 from beneficiaries.services.access_events import access_event_record
@@ -23,7 +23,8 @@ from beneficiaries.services.common import (
     nik_collision,
 )
 from beneficiaries.services.consents import consent_record, consent_withdraw
-from beneficiaries.services.duplicates import duplicate_dismiss, duplicate_merge, duplicates_detect
+from beneficiaries.services.duplicates import duplicate_transition, duplicates_detect, duplicates_scan_request
+from beneficiaries.services.heads import household_flag_transition, household_flags_detect
 from beneficiaries.services.households import (
     household_deactivate,
     household_register,
@@ -42,11 +43,13 @@ __all__ = [
     "card_codes_new",
     "consent_record",
     "consent_withdraw",
-    "duplicate_dismiss",
-    "duplicate_merge",
+    "duplicate_transition",
     "duplicates_detect",
+    "duplicates_scan_request",
     "household_card_reissue",
     "household_deactivate",
+    "household_flag_transition",
+    "household_flags_detect",
     "household_register",
     "household_save_with_members",
     "household_update",

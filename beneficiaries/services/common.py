@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,8 +27,10 @@ def _audited(actor, operation: str):
 
 
 def _require(actor, perm: str) -> None:
+    """The actor's permission (docs/conventions.md: each service checks its own). `actor=None` is the system:
+    a management command, a data migration, a Celery task acting for no one."""
     if actor is not None and not actor.has_perm(perm):
-        raise ValidationError(_("Anda tidak berwenang melakukan tindakan ini."), code="forbidden")
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
 def _check_household_scope(actor, household: Household) -> None:

@@ -12,6 +12,7 @@ from beneficiaries.models import Consent, Household, Member
 from beneficiaries.services.common import (
     _audited,
     _check_household_scope,
+    _require,
     _save_new,
 )
 
@@ -27,6 +28,7 @@ def consent_record(
     consented_on: datetime.date,
     member: Member | None = None,
 ) -> Consent:
+    _require(actor, "beneficiaries.add_consent")
     _check_household_scope(actor, household)
     if member is not None and member.household_id != household.pk:
         raise ValidationError({"member": _("Pemberi persetujuan harus anggota keluarga ini.")}, code="member_other")
@@ -46,6 +48,7 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, withdrawn_on: datetime.date) -> Consent:
+    _require(actor, "beneficiaries.change_consent")
     _check_household_scope(actor, consent.household)
     if consent.withdrawn_on:
         raise ValidationError(_("Persetujuan ini sudah ditarik."), code="already_withdrawn")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import choices
 from beneficiaries.models import Household, Member
+from beneficiaries.services import heads
 from beneficiaries.services.common import (
     HOUSEHOLD_EDITABLE,
     _audited,
@@ -43,6 +44,8 @@ def household_register(
     if error := kk_collision(actor=actor, kk_number=data["kk_number"]):
         raise ValidationError({"kk_number": error}, code="kk_exists")
     _check_members(actor=actor, members=members)
+    if error := heads.head_count_error(household, _head_rows(members)):
+        raise error
     _confirm_warnings(members, warnings_confirmed)
     with _audited(actor, "household_register"):
         _save_new(household)
@@ -51,11 +54,14 @@ def household_register(
     return household
 
 
+def _head_rows(members: list[dict]) -> int:
+    return sum(1 for m in members if int(m.get("relationship") or 0) == choices.Relationship.HEAD)
+
+
 def _check_members(*, actor, members: list[dict], exclude_ids: Iterable[int | None] = ()) -> None:
     seen: dict[str, int] = {}
     exclude_ids = list(exclude_ids) or [None] * len(members)
-    heads = sum(1 for m in members if int(m.get("relationship") or 0) == choices.Relationship.HEAD)
-    if heads > 1:
+    if _head_rows(members) > 1:
         raise ValidationError(_("Hubungan dalam keluarga: hanya boleh ada satu Kepala Keluarga."), code="two_heads")
     for index, member in enumerate(members):
         nik = member.get("nik")
@@ -101,18 +107,23 @@ def household_update(*, actor, household: Household, data: dict) -> Household:
 def household_save_with_members(
     *, actor, household: Household, data: dict, members: list[dict], warnings_confirmed: bool = False
 ) -> Household:
-    """The edit screen: household fields and its members (existing ones carry `id`) in one transaction."""
+    """The edit screen: household fields and its members (existing ones carry `id`) in one transaction. The
+    members may swap roles (a new head and the old one's new relationship): the one-head rule is checked once
+    all of them are saved."""
+    _require(actor, "beneficiaries.change_household")
+    _check_household_scope(actor, household)
     members = [{**_clean_member_data(m, actor=actor), "id": m.get("id")} for m in members]
     _check_members(actor=actor, members=members, exclude_ids=[m["id"] for m in members])
     _confirm_warnings(members, warnings_confirmed)
     household_update(actor=actor, household=household, data=data)
-    for member_data in members:
-        member_id = member_data.pop("id")
-        if member_id:
-            member = household.members.get(pk=member_id)
-            member_update(actor=actor, member=member, data=member_data, warnings_confirmed=True)
-        else:
-            member_add(actor=actor, household=household, data=member_data, warnings_confirmed=True)
+    with heads.one_head_after(household, actor=actor):
+        for member_data in members:
+            member_id = member_data.pop("id")
+            if member_id:
+                member = household.members.get(pk=member_id)
+                member_update(actor=actor, member=member, data=member_data, warnings_confirmed=True)
+            else:
+                member_add(actor=actor, household=household, data=member_data, warnings_confirmed=True)
     return household
 
 

@@ -1,6 +1,6 @@
 """Merge handlers: how other apps move their rows when two registry records are merged.
 
-`beneficiaries` must not import programs or aid_distribution (architecture.md §2), yet a merge has to move
+`beneficiaries` must not import programs or aid_distribution (docs/architecture.md §2), yet a merge has to move
 their enrollments and deliveries too. Each app registers a callable in its `AppConfig.ready()`:
 
     from beneficiaries.services import merging

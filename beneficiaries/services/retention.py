@@ -7,7 +7,7 @@ removal reason and date) keeps the counts and reports of earlier years right wit
 
 Other apps keep copies of these fields (a correction request holds the old and new name); they register a
 follow-on with `register_follow_on` in their `AppConfig.ready()`, and it runs in the same transaction with the
-ids that were anonymised (this app must not import them, architecture.md §2).
+ids that were anonymised (this app must not import them, docs/architecture.md §2).
 """
 
 import datetime

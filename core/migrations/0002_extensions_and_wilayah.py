@@ -1,4 +1,4 @@
-"""PostgreSQL extensions the portal relies on, and the six kelurahan of Kertapati (domain.md §1.2)."""
+"""PostgreSQL extensions the portal relies on, and the six kelurahan of Kertapati (docs/domain.md §1.2)."""
 
 from django.contrib.postgres.operations import BtreeGinExtension, TrigramExtension, UnaccentExtension
 from django.db import migrations

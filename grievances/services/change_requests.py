@@ -24,7 +24,7 @@ from grievances.services.common import (
 )
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-# Evidence is checked by its content, not its name (quality.md S9): PDF, JPEG or PNG.
+# Evidence is checked by its content, not its name (docs/quality.md S9): PDF, JPEG or PNG.
 EVIDENCE_SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 
 

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
-    # ours, in dependency order (architecture.md §2)
+    # ours, in dependency order (docs/architecture.md §2)
     "core",
     "accounts",
     "beneficiaries",
@@ -138,7 +138,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # Axes first: a locked-out account is refused before the password hasher runs (quality.md S3).
+    # Axes first: a locked-out account is refused before the password hasher runs (docs/quality.md S3).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -152,7 +152,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions (quality.md S4): 12 hours at most, 30 minutes idle; enforced by SessionLifetimeMiddleware.
+# Sessions (docs/quality.md S4): 12 hours at most, 30 minutes idle; enforced by SessionLifetimeMiddleware.
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SESSION_IDLE_SECONDS = int(timedelta(minutes=30).total_seconds())
 SESSION_COOKIE_HTTPONLY = True
@@ -170,11 +170,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_ENABLE_ADMIN = True
 AXES_VERBOSE = False
-# Lockout is per account (quality.md S3). Adding the IP would lock a whole kelurahan office, which shares
+# Lockout is per account (docs/quality.md S3). Adding the IP would lock a whole kelurahan office, which shares
 # one public address, after five typos by anyone in it; so axes' advice to include the IP is silenced.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Locale (domain.md §5).
+# Locale (docs/domain.md §5).
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -189,7 +189,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded files (photos, import files, evidence) live outside the public URL space and are served
-    # only through permission-checked views (quality.md S9): there is deliberately no MEDIA_URL route.
+    # only through permission-checked views (docs/quality.md S9): there is deliberately no MEDIA_URL route.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))},
@@ -234,7 +234,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# REST API (architecture.md §5).
+# REST API (docs/architecture.md §5).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.tokens.DeviceTokenAuthentication",
@@ -259,7 +259,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
-# Security headers (quality.md S5).
+# Security headers (docs/quality.md S5).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -300,6 +300,6 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Audit history (quality.md R8): models use core.history.track (insert, update and delete triggers).
+# Audit history (docs/quality.md R8): models use core.history.track (insert, update and delete triggers).
 # Reads change nothing; attaching context to them would only cost a query.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -1,4 +1,4 @@
-"""Test settings: the same PostgreSQL engine as production, a fast password hasher (quality.md P7)."""
+"""Test settings: the same PostgreSQL engine as production, a fast password hasher (docs/quality.md P7)."""
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, EMBEDDED_DATABASE_URL, database_config, env

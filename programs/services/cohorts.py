@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import apply_changes
 from programs import eligibility
 from programs.models import (
     COHORT_EDITABLE,
@@ -166,12 +167,9 @@ def session_update(*, actor, session: TrainingSession, data: dict) -> TrainingSe
     require(actor, "programs.change_trainingsession", _("mengubah sesi pelatihan"))
     cohort = Cohort.objects.select_for_update().get(pk=session.cohort_id)
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-    data = pick(data, SESSION_EDITABLE)
-    changed = [name for name, value in data.items() if getattr(session, name) != value]
+    changed = apply_changes(session, data, SESSION_EDITABLE)
     if not changed:
         return session
-    for name in changed:
-        setattr(session, name, data[name])
     _check_session(cohort, session)
     session.full_clean()
     session.save(update_fields=[*changed, "updated_at"])

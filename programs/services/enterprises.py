@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Member
+from core.services import apply_changes
 from programs.models import (
     ENTERPRISE_EDITABLE,
     MEMBERSHIP_EDITABLE,
@@ -47,12 +48,9 @@ def enterprise_update(*, actor, enterprise: GroupEnterprise, data: dict) -> Grou
     require(actor, "programs.change_groupenterprise", _("mengubah usaha kelompok"))
     require_visible(actor, GroupEnterprise.objects, enterprise.pk, _("Usaha kelompok ini"))
     enterprise = GroupEnterprise.objects.select_for_update().get(pk=enterprise.pk)
-    data = pick(data, ENTERPRISE_EDITABLE)
-    changed = [name for name, value in data.items() if getattr(enterprise, name) != value]
+    changed = apply_changes(enterprise, data, ENTERPRISE_EDITABLE)
     if not changed:
         return enterprise
-    for name in changed:
-        setattr(enterprise, name, data[name])
     _check_kelurahan(actor, enterprise)
     _check_enterprise(enterprise)
     enterprise.full_clean()
@@ -100,12 +98,9 @@ def membership_update(*, actor, membership: GroupMembership, data: dict) -> Grou
     require(actor, "programs.change_groupmembership", _("mengubah anggota usaha kelompok"))
     require_visible(actor, GroupMembership.objects, membership.pk, _("Anggota ini"))
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
-    data = pick(data, MEMBERSHIP_EDITABLE)
-    changed = [name for name, value in data.items() if getattr(membership, name) != value]
+    changed = apply_changes(membership, data, MEMBERSHIP_EDITABLE)
     if not changed:
         return membership
-    for name in changed:
-        setattr(membership, name, data[name])
     if membership.joined_on and membership.joined_on > today():
         raise ValidationError({"joined_on": _("Tanggal bergabung tidak boleh di masa depan.")}, code="future")
     membership.full_clean()
@@ -146,12 +141,9 @@ def sale_update(*, actor, sale: GroupSale, data: dict) -> GroupSale:
     require(actor, "programs.change_groupsale", _("mengubah penjualan usaha kelompok"))
     require_visible(actor, GroupEnterprise.objects, sale.enterprise_id, _("Usaha kelompok ini"))
     sale = GroupSale.objects.select_for_update().get(pk=sale.pk)
-    data = pick(data, SALE_EDITABLE)
-    changed = [name for name, value in data.items() if getattr(sale, name) != value]
+    changed = apply_changes(sale, data, SALE_EDITABLE)
     if not changed:
         return sale
-    for name in changed:
-        setattr(sale, name, data[name])
     _check_sale(sale)  # may move the month to its first day
     if "month" in data:
         changed = sorted({*changed, "month"})

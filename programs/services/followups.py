@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import apply_changes
 from programs.models import FOLLOW_UP_MONTHS, OUTCOME_EDITABLE, Enrollment, FollowUp, Outcome
-from programs.services._common import add_months, pick, require, require_visible
+from programs.services._common import add_months, require, require_visible
 from programs.services._common import today as _today
 
 
@@ -35,10 +36,7 @@ def followups_list_due(*, actor, today: datetime.date | None = None) -> int:
 
 def _apply(outcome: Outcome, data: dict) -> list[str]:
     """Sets the editable fields and the rules between them; returns the names that changed."""
-    data = pick(data, OUTCOME_EDITABLE)
-    changed = [name for name, value in data.items() if getattr(outcome, name) != value]
-    for name in changed:
-        setattr(outcome, name, data[name])
+    changed = apply_changes(outcome, data, OUTCOME_EDITABLE)
     if outcome.recorded_on and outcome.recorded_on > _today():
         raise ValidationError({"recorded_on": _("Tanggal pendataan tidak boleh di masa depan.")}, code="future")
     channels = ["sells_on_marketplace", "sells_on_social_media", "sells_on_whatsapp"]

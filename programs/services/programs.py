@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import apply_changes
 from programs.models import PROGRAM_EDITABLE, Program
 from programs.services._common import pick, require
 
@@ -20,12 +21,9 @@ def program_create(*, actor, data: dict) -> Program:
 def program_update(*, actor, program: Program, data: dict) -> Program:
     require(actor, "programs.change_program", _("mengubah program"))
     program = Program.objects.select_for_update().get(pk=program.pk)
-    data = pick(data, PROGRAM_EDITABLE)
-    changed = [name for name, value in data.items() if getattr(program, name) != value]
+    changed = apply_changes(program, data, PROGRAM_EDITABLE)
     if not changed:
         return program
-    for name in changed:
-        setattr(program, name, data[name])
     program.full_clean()
     program.save(update_fields=[*changed, "updated_at"])
     return program

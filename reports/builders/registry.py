@@ -2,7 +2,7 @@
 disability; the education challenge (school-age children not in school, adults without primary school).
 
 Each figure is one COUNT(...) FILTER (WHERE ...) in a single grouped query per table, so the registry is read
-once per table however many figures there are (quality.md P5).
+once per table however many figures there are (docs/quality.md P5).
 """
 
 import datetime

@@ -3,7 +3,6 @@ lookup (page and API), and a reissued card refused everywhere."""
 
 import base64
 import re
-import time
 import zlib
 
 import pytest
@@ -110,19 +109,15 @@ def test_round_cards_only_for_who_may_see_the_round(client_for, worker_b, round_
     assert client_for(user_kecamatan).get(url).status_code == 200
 
 
-def test_five_hundred_cards_within_a_few_seconds(client_for, worker_a, institution_a, capsys):
+def test_five_hundred_cards_on_fifty_sheets(client_for, worker_a, institution_a):
+    """How long it takes is measured by bench/card_sheets.py, not here."""
     round_ = DistributionRoundFactory(institution=institution_a, status=RoundStatus.APPROVED, name="Besar")
     rt = RTFactory(number=9, rw=2)
     households = HouseholdFactory.create_batch(500, rt=rt, kelurahan=rt.kelurahan)
     round_.entitlements.bulk_create([round_.entitlements.model(round=round_, household=h) for h in households])
-    client = client_for(worker_a)
-    started = time.perf_counter()
-    response = client.get(reverse("aid_distribution:round_cards_pdf", args=[round_.pk]))
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\n500 kartu: {elapsed:.2f} s, {len(response.content) / 1e6:.1f} MB, {page_count(response.content)} hlm")
-    assert response.status_code == 200 and page_count(response.content) == 50
-    assert elapsed < 15  # a few seconds on an idle machine; generous for a shared CI runner
+    response = client_for(worker_a).get(reverse("aid_distribution:round_cards_pdf", args=[round_.pk]))
+    assert response.status_code == 200
+    assert page_count(response.content) == 50
 
 
 def test_rt_cards_for_registry_staff_in_scope(client_for, user_kelurahan, user_kelurahan_other, user_lembaga):

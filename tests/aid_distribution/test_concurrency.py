@@ -1,4 +1,4 @@
-"""quality.md R1/R2 with real threads and a real database: each thread has its own connection."""
+"""docs/quality.md R1/R2 with real threads and a real database: each thread has its own connection."""
 
 import threading
 import uuid

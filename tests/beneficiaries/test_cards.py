@@ -32,7 +32,9 @@ def test_card_code_is_ten_crockford_letters_and_every_household_gets_its_own():
     assert all(len(c) == 10 and set(c) <= set(CARD_CODE_ALPHABET) for c in codes)
     assert not set("ILOU") & set(CARD_CODE_ALPHABET)
     first, second = HouseholdFactory(), HouseholdFactory()
-    assert first.card_code and second.card_code and first.card_code != second.card_code
+    assert first.card_code
+    assert second.card_code
+    assert first.card_code != second.card_code
 
 
 @pytest.mark.parametrize(
@@ -115,7 +117,8 @@ def test_import_gives_each_new_household_its_own_code(user_kelurahan, rt_keramas
     assert batch.accepted_rows == 2, batch.message
     importing.import_batch_commit(actor=user_kelurahan, batch=batch)
     codes = list(Household.objects.values_list("card_code", flat=True))
-    assert len(codes) == 2 and len(set(codes)) == 2
+    assert len(codes) == 2
+    assert len(set(codes)) == 2
     assert all(card_code_normalise(code) == code for code in codes)
 
 
@@ -129,12 +132,15 @@ def test_fresh_codes_avoid_those_already_stored(monkeypatch):
 def test_generate_synthetic_fills_the_code():
     call_command("generate_synthetic", "--households", "20", "--seed", "3")
     codes = list(Household.objects.values_list("card_code", flat=True))
-    assert len(codes) == 20 and len(set(codes)) == 20 and all(codes)
+    assert len(codes) == 20
+    assert len(set(codes)) == 20
+    assert all(codes)
 
 
 def test_subject_copy_does_not_carry_the_card_credentials(household_keramasan):
     record = exporting.subject_record(household_keramasan.members.first())
-    assert "card_code" not in record["keluarga"] and "card_token" not in record["keluarga"]
+    assert "card_code" not in record["keluarga"]
+    assert "card_token" not in record["keluarga"]
 
 
 # --- Reissue ---------------------------------------------------------------------------------------------
@@ -146,12 +152,15 @@ def test_reissue_replaces_token_and_code_and_is_audited(user_kelurahan, househol
         actor=user_kelurahan, household=household_keramasan, reason="Kartu hilang saat banjir", ip="10.0.0.7"
     )
     household.refresh_from_db()
-    assert household.card_token != old_token and household.card_code != old_code
+    assert household.card_token != old_token
+    assert household.card_code != old_code
     assert not Household.objects.filter(card_token=old_token).exists()
     assert not Household.objects.filter(card_code=old_code).exists()
     event = AuditEvent.objects.get(action=AuditAction.CARD_REISSUE)
-    assert event.actor == user_kelurahan and event.ip_address == "10.0.0.7"
-    assert event.object_type == "beneficiaries.Household" and event.object_id == str(household.pk)
+    assert event.actor == user_kelurahan
+    assert event.ip_address == "10.0.0.7"
+    assert event.object_type == "beneficiaries.Household"
+    assert event.object_id == str(household.pk)
     assert event.detail == {"reason": "Kartu hilang saat banjir", "old_code": card_code_display(old_code)}
 
 
@@ -185,14 +194,16 @@ def test_admin_reissue_asks_the_reason_and_goes_through_the_service(client_for, 
     url = reverse("admin:beneficiaries_household_changelist")
     selected = {"action": "reissue_cards", "_selected_action": [household_keramasan.pk]}
     page = client.post(url, selected)
-    assert page.status_code == 200 and "Alasan penggantian kartu" in page.content.decode()
+    assert page.status_code == 200
+    assert "Alasan penggantian kartu" in page.content.decode()
     old_code = household_keramasan.card_code
     done = client.post(url, {**selected, "apply": "1", "reason": "Rusak terkena air"})
     assert done.status_code == 302
     household_keramasan.refresh_from_db()
     assert household_keramasan.card_code != old_code
     event = AuditEvent.objects.get(action=AuditAction.CARD_REISSUE)
-    assert event.actor == user_admin and event.detail["reason"] == "Rusak terkena air"
+    assert event.actor == user_admin
+    assert event.detail["reason"] == "Rusak terkena air"
     assert Member.objects.filter(household=household_keramasan).count() == 2
     change = client.get(reverse("admin:beneficiaries_household_change", args=[household_keramasan.pk]))
     assert household_keramasan.card_code in change.content.decode()

@@ -134,7 +134,8 @@ def test_full_csv_export_corrected_and_reimported_changes_only_the_corrected_cel
         "0.25",
         str(choices.HomeOwnership.RENT.value),
     )
-    assert cell["alamat"].startswith("'+62") and cell["sumber_data_kesejahteraan"] == "'=DTSEN 2025"
+    assert cell["alamat"].startswith("'+62")
+    assert cell["sumber_data_kesejahteraan"] == "'=DTSEN 2025"
     # Correct one name, as someone would in a spreadsheet, and save the file again (notes and all).
     wife = rich.members.get(relationship=choices.Relationship.WIFE)
     target = next(r for r in data if r[HEADER.index("nama_lengkap")] == "Siti Aminah")
@@ -142,7 +143,8 @@ def test_full_csv_export_corrected_and_reimported_changes_only_the_corrected_cel
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     batch = import_file(user_kecamatan, buffer.getvalue().encode("utf-8-sig"), "koreksi.csv")  # dry run
-    assert batch.status == ImportBatch.Status.VALIDATED and batch.rejected_rows == 0, errors_of(batch)
+    assert batch.status == ImportBatch.Status.VALIDATED, errors_of(batch)
+    assert batch.rejected_rows == 0, errors_of(batch)
     assert plan_of(batch) == {
         "households_created": 0,
         "households_updated": 0,
@@ -232,7 +234,9 @@ def test_export_leaves_out_households_that_withdrew_sharing_consent_and_says_how
     give(again, choices.ConsentPurpose.SHARING, day + datetime.timedelta(days=1))
     client = client_for(user_kecamatan)
     body = export(client, "csv", reveal="on").decode("utf-8-sig")
-    assert rich.kk_number not in body and plain.kk_number in body and again.kk_number in body
+    assert rich.kk_number not in body
+    assert plain.kk_number in body
+    assert again.kk_number in body
     note = "# 1 keluarga tidak ikut diekspor karena menarik persetujuan berbagi data dengan Dinas Sosial."
     assert note in body.splitlines()
     workbook = load_workbook(io.BytesIO(export(client, "xlsx", reveal="on")))
@@ -263,7 +267,8 @@ def test_a_newborns_nik_written_into_the_export_fills_in_that_member(client_for,
     before = snapshot()
     rows = list(csv.reader(io.StringIO(export(client_for(user_kecamatan), "csv", reveal="on").decode("utf-8-sig"))))
     target = next(r for r in rows if len(r) > 1 and r[HEADER.index("nama_lengkap")] == baby.full_name)
-    assert target[HEADER.index("nik")] == "" and target[HEADER.index("alasan_tanpa_nik")] == "1"
+    assert target[HEADER.index("nik")] == ""
+    assert target[HEADER.index("alasan_tanpa_nik")] == "1"
     new_nik = make_nik(8800, birth_date=baby.birth_date, female=True)
     target[HEADER.index("nik")] = new_nik  # the reason is left as it was: a NIK makes it moot
     buffer = io.StringIO()
@@ -282,5 +287,6 @@ def test_a_newborns_nik_written_into_the_export_fills_in_that_member(client_for,
 
 def test_nik_and_its_missing_reason_are_one_pair_of_columns():
     household_keys, member_keys = importing.columns.present_keys(["kk_number", "kelurahan", "rt", "nik"])
-    assert "nik_missing_reason" in member_keys and "desil" not in household_keys
+    assert "nik_missing_reason" in member_keys
+    assert "desil" not in household_keys
     assert importing.columns.present_keys([]) == (importing.HOUSEHOLD_KEYS, importing.MEMBER_KEYS)

@@ -40,7 +40,8 @@ def form_post(rt, **household):
 def test_form_has_a_folded_assets_and_location_section(client_for, user_kelurahan, rt_keramasan):
     content = client_for(user_kelurahan).get(CREATE).content.decode()
     assert 'data-testid="assets-section"' in content
-    assert 'id="household-assets"' in content and 'class="collapse" id="household-assets"' in content
+    assert 'id="household-assets"' in content
+    assert 'class="collapse" id="household-assets"' in content
     for name in ("asset_motorbike", "asset_gold_grams", "asset_land_ha", "latitude", "longitude"):
         assert f'id="id_{name}"' in content
     assert 'inputmode="decimal"' in content  # GPS and hectares: a phone shows the number keyboard
@@ -63,20 +64,23 @@ def test_form_saves_assets_and_gps_typed_with_a_comma_and_many_decimals(client_f
     household = Household.objects.get()
     assert (household.asset_motorbike, household.asset_smartphone, household.asset_fridge) == (2, 3, 0)
     assert household.asset_land_ha == decimal.Decimal("0.25")
-    assert household.latitude == decimal.Decimal("-2.993412") and household.longitude == decimal.Decimal("104.743199")
+    assert household.latitude == decimal.Decimal("-2.993412")
+    assert household.longitude == decimal.Decimal("104.743199")
 
 
 def test_form_refuses_gps_out_of_range_or_alone_and_opens_the_section(client_for, user_kelurahan, rt_keramasan):
     client = client_for(user_kelurahan)
     response = client.post(CREATE, form_post(rt_keramasan, latitude="95", longitude="104.7"))
     content = response.content.decode()
-    assert response.status_code == 200 and not Household.objects.exists()
+    assert response.status_code == 200
+    assert not Household.objects.exists()
     assert "Lintang harus antara -90 dan 90 derajat." in content
     assert 'class="collapse show" id="household-assets"' in content
     response = client.post(CREATE, form_post(rt_keramasan, latitude="-2.99"))
     assert "isi lintang dan bujur bersama-sama" in response.content.decode()
     response = client.post(CREATE, form_post(rt_keramasan, asset_car="-1"))
-    assert response.status_code == 200 and not Household.objects.exists()
+    assert response.status_code == 200
+    assert not Household.objects.exists()
 
 
 # --- Import ------------------------------------------------------------------------------------------------
@@ -157,11 +161,16 @@ def test_import_rejects_bad_asset_and_gps_cells_naming_the_column(user_kelurahan
         base_row(5, status_rumah="istana"),
     ]
     errors = errors_of(run(user_kelurahan, csv_file(rows)))
-    assert errors[2][0]["column"] == "lintang" and "antara -90 dan 90" in errors[2][0]["message"]
-    assert errors[3][0]["column"] == "bujur" and "bersama-sama" in errors[3][0]["message"]
-    assert errors[4][0]["column"] == "aset_mobil" and "harus angka" in errors[4][0]["message"]
-    assert errors[5][0]["column"] == "terdaftar_dtks" and "ya atau tidak" in errors[5][0]["message"]
-    assert errors[6][0]["column"] == "status_rumah" and "daftar kode" in errors[6][0]["message"]
+    assert errors[2][0]["column"] == "lintang"
+    assert "antara -90 dan 90" in errors[2][0]["message"]
+    assert errors[3][0]["column"] == "bujur"
+    assert "bersama-sama" in errors[3][0]["message"]
+    assert errors[4][0]["column"] == "aset_mobil"
+    assert "harus angka" in errors[4][0]["message"]
+    assert errors[5][0]["column"] == "terdaftar_dtks"
+    assert "ya atau tidak" in errors[5][0]["message"]
+    assert errors[6][0]["column"] == "status_rumah"
+    assert "daftar kode" in errors[6][0]["message"]
 
 
 def test_a_column_the_file_does_not_have_leaves_the_registry_value(user_kelurahan, rt_keramasan):
@@ -195,7 +204,8 @@ def test_a_column_the_file_does_not_have_leaves_the_registry_value(user_keluraha
     head.refresh_from_db()
     assert household.address == "Jl. Alamat Baru"
     assert (household.desil, household.asset_motorbike, household.latitude) == (3, 2, decimal.Decimal("-2.9934"))
-    assert head.education == choices.Education.PRIMARY and head.marital_status == choices.MaritalStatus.MARRIED
+    assert head.education == choices.Education.PRIMARY
+    assert head.marital_status == choices.MaritalStatus.MARRIED
 
 
 def test_template_has_the_asset_columns_and_explains_code_lists(client_for, user_kelurahan):
@@ -203,7 +213,9 @@ def test_template_has_the_asset_columns_and_explains_code_lists(client_for, user
     workbook = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in workbook["data"][1]] == HEADER
     notes = {row[0]: row[2] for row in workbook["petunjuk"].iter_rows(min_row=2, values_only=True)}
-    assert "aset_sepeda_motor" in notes and "lintang" in notes and "bujur" in notes
+    assert "aset_sepeda_motor" in notes
+    assert "lintang" in notes
+    assert "bujur" in notes
     assert notes["status_rumah"].startswith("Kode atau nama: 1 Milik sendiri")
     # The example rows fill in every required column and read back without an error.
     example = [[c.value or "" for c in row] for row in workbook["data"].iter_rows(min_row=2, max_row=3)]

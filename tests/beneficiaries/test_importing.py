@@ -280,7 +280,7 @@ def test_type_is_checked_by_content_not_name(user_kelurahan, rts):
 
 def test_cancel_discards_staging_rows(user_kelurahan, rts):
     batch = run(user_kelurahan, csv_bytes([row(1)]))
-    importing.import_batch_cancel(actor=user_kelurahan, batch=batch)
+    importing.import_batch_transition(actor=user_kelurahan, batch=batch, action=ImportBatch.Action.CANCEL)
     assert not batch.rows.exists() and not Household.objects.exists()
     with pytest.raises(ValidationError):
         importing.import_batch_commit(actor=user_kelurahan, batch=batch)
@@ -303,7 +303,7 @@ def test_import_views_upload_progress_preview_commit(
     detail = client.get(response.url)
     content = detail.content.decode()
     assert "NIK harus 16 digit" in content and "<code>nik</code>" in content
-    progress = client.get(response.url, {"partial": "progress"}, HTTP_HX_REQUEST="true")
+    progress = client.get(reverse("beneficiaries:import_progress", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert progress.status_code == 204 and progress["HX-Refresh"] == "true"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response.url, {"action": "commit"})
@@ -314,7 +314,7 @@ def test_import_views_upload_progress_preview_commit(
 
 def test_import_batches_are_private_to_their_uploader(client_for, user_kelurahan, user_kelurahan_other, rts):
     batch = run(user_kelurahan, csv_bytes([row(1), row(2, nik="=1+2", rel="4", no_rumah="1")]))
-    for name in ("beneficiaries:import_detail", "beneficiaries:import_rejected"):
+    for name in ("beneficiaries:import_detail", "beneficiaries:import_rejected", "beneficiaries:import_progress"):
         assert client_for(user_kelurahan_other).get(reverse(name, args=[batch.pk])).status_code == 404
     response = client_for(user_kelurahan).get(reverse("beneficiaries:import_rejected", args=[batch.pk]))
     body = b"".join(response.streaming_content).decode("utf-8-sig")

@@ -40,7 +40,7 @@ def test_merge_moves_enrollments_deliveries_and_grievances(pair, keramasan, user
     ).delivery
     grievance = GrievanceFactory(kelurahan=keramasan, member=drop, household=drop.household)
 
-    services.duplicate_merge(actor=user_kecamatan, flag=flag, keep=keep)
+    services.duplicate_transition(actor=user_kecamatan, flag=flag, action=DuplicateFlag.Action.MERGE, keep=keep)
 
     assert Enrollment.objects.get(pk=enrollment.pk).member == keep
     assert Delivery.objects.get(pk=delivery.pk).recipient_member == keep
@@ -55,7 +55,7 @@ def test_merge_refused_as_a_whole_when_both_are_in_the_same_cohort(pair, user_ke
     enroll(cohort, keep)
     enrollment = enroll(cohort, drop)
     with pytest.raises(ValidationError) as error:
-        services.duplicate_merge(actor=user_kecamatan, flag=flag, keep=keep)
+        services.duplicate_transition(actor=user_kecamatan, flag=flag, action=DuplicateFlag.Action.MERGE, keep=keep)
     assert "angkatan atau program yang sama" in str(error.value)
     assert Enrollment.objects.get(pk=enrollment.pk).member == drop
     assert Member.objects.get(pk=drop.pk).is_active

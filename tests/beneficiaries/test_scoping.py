@@ -121,6 +121,8 @@ ACCESS_TESTS = {
     "duplicate_detail": "test_duplicate_review_out_of_scope_is_404",
     "import_detail": "test_importing.py::test_import_batches_are_private_to_their_uploader",
     "import_rejected": "test_importing.py::test_import_batches_are_private_to_their_uploader",
+    "household_flag_resolve": "test_household_heads.py::test_household_flag_out_of_scope_is_404",
+    "import_progress": "test_importing.py::test_import_batches_are_private_to_their_uploader",
 }
 
 

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from pghistory.models import Events
 
 from beneficiaries import choices, services
@@ -164,15 +164,22 @@ def test_member_move_to_new_household_is_one_audited_operation(user_kelurahan, h
 
 def test_member_move_to_existing_household_refuses_second_head(user_kecamatan, household_keramasan, household_kemang):
     head = household_keramasan.members.get(relationship=choices.Relationship.HEAD)
-    with pytest.raises(ValidationError):
+    wife = household_keramasan.members.get(relationship=choices.Relationship.WIFE)  # head of the family left behind
+    with pytest.raises(ValidationError) as error:
         services.member_move(
-            actor=user_kecamatan, member=head, to_household=household_kemang, relationship=choices.Relationship.HEAD
+            actor=user_kecamatan,
+            member=head,
+            to_household=household_kemang,
+            relationship=choices.Relationship.HEAD,
+            new_head=wife,
         )
+    assert "keluarga tujuan sudah memiliki Kepala Keluarga" in str(error.value)
     services.member_move(
         actor=user_kecamatan,
         member=head,
         to_household=household_kemang,
         relationship=choices.Relationship.OTHER_RELATIVE,
+        new_head=wife,
     )
     assert head.household_id == household_kemang.pk
 
@@ -208,7 +215,7 @@ def test_user_without_sensitive_permission_cannot_write_disability(user_keluraha
         members=[member_data(1, disability=choices.Disability.PHYSICAL)],
     )
     assert household.members.get().disability == choices.Disability.PHYSICAL
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.household_register(
             actor=user_lembaga, household_data=household_data(rt_keramasan, 2), members=[member_data(2)]
         )
@@ -236,7 +243,7 @@ def test_duplicate_merge_moves_records_runs_handlers_and_deactivates(user_kelura
     try:
         low, high = sorted([keep.pk, drop.pk])
         flag = DuplicateFlag.objects.create(kind="name_birth", member_id=low, other_id=high, score=0.8)
-        services.duplicate_merge(actor=user_kelurahan, flag=flag, keep=keep)
+        services.duplicate_transition(actor=user_kelurahan, flag=flag, action=DuplicateFlag.Action.MERGE, keep=keep)
     finally:
         merging.unregister("test")
     drop.refresh_from_db()
@@ -246,7 +253,7 @@ def test_duplicate_merge_moves_records_runs_handlers_and_deactivates(user_kelura
     flag.refresh_from_db()
     assert flag.status == DuplicateFlag.Status.MERGED and flag.reviewed_by == user_kelurahan
     with pytest.raises(ValidationError):
-        services.duplicate_merge(actor=user_kelurahan, flag=flag, keep=keep)
+        services.duplicate_transition(actor=user_kelurahan, flag=flag, action=DuplicateFlag.Action.MERGE, keep=keep)
 
 
 def test_duplicate_merge_is_rolled_back_when_a_handler_fails(user_kelurahan, household_keramasan):
@@ -261,7 +268,7 @@ def test_duplicate_merge_is_rolled_back_when_a_handler_fails(user_kelurahan, hou
     merging.register_member_handler("broken", broken)
     try:
         with pytest.raises(RuntimeError):
-            services.duplicate_merge(actor=user_kelurahan, flag=flag, keep=head)
+            services.duplicate_transition(actor=user_kelurahan, flag=flag, action=DuplicateFlag.Action.MERGE, keep=head)
     finally:
         merging.unregister("broken")
     assert Member.objects.filter(is_active=True).count() == 2
@@ -271,5 +278,5 @@ def test_duplicate_merge_is_rolled_back_when_a_handler_fails(user_kelurahan, hou
 def test_duplicate_dismiss(user_kelurahan, household_keramasan):
     head, wife = household_keramasan.members.order_by("pk")
     flag = DuplicateFlag.objects.create(kind="name_birth", member=head, other=wife)
-    services.duplicate_dismiss(actor=user_kelurahan, flag=flag, note="kembar")
+    services.duplicate_transition(actor=user_kelurahan, flag=flag, action=DuplicateFlag.Action.DISMISS, note="kembar")
     assert DuplicateFlag.objects.get().status == DuplicateFlag.Status.DISMISSED

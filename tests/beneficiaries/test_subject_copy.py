@@ -39,7 +39,8 @@ def test_subject_copy_lists_household_consent_and_own_consent_not_another_member
         (str(choices.ConsentPurpose.PROGRAM.label), "anggota ini"),
     }
     household_wide = next(c for c in record["persetujuan"] if c["berlaku_untuk"] == "seluruh keluarga")
-    assert household_wide["ditarik"] == "2026-02-01" and household_wide["pemberi_persetujuan"] == "Budi Santoso"
+    assert household_wide["ditarik"] == "2026-02-01"
+    assert household_wide["pemberi_persetujuan"] == "Budi Santoso"
 
 
 def test_subject_copy_xlsx_has_the_household_consent(client_for, user_kecamatan, household_keramasan):

@@ -24,7 +24,7 @@ def test_rupiah_roundtrips_any_amount(amount):
 
 
 def test_slash_datetime_is_read_day_first():
-    # Django 5.2's own `id` locale would read this as 3 May (domain.md §5.3).
+    # Django 5.2's own `id` locale would read this as 3 May (docs/domain.md §5.3).
     with translation.override("id"):
         value = forms.DateTimeField().clean("05/03/2025 14.30")
     assert (value.day, value.month, value.hour, value.minute) == (5, 3, 14, 30)

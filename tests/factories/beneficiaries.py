@@ -8,7 +8,7 @@ from beneficiaries import choices
 from beneficiaries.models import Household, Member
 from tests.factories.core import RTFactory, kelurahan
 
-PREFIX = "167113"  # Kertapati (domain.md §1.2); the serials below are synthetic.
+PREFIX = "167113"  # Kertapati (docs/domain.md §1.2); the serials below are synthetic.
 
 
 def make_kk(n: int) -> str:

@@ -199,7 +199,7 @@ def test_change_request_list_query_count_is_pinned(client_for, user_kecamatan, u
     client.get(url)
     baseline = _list_queries(client, url)
     services.change_request_create(
-        actor=user_kelurahan, household=household, field_name="house_number", new_value="9", reason="r"
+        actor=user_kelurahan, household=household, field_name="house_number", new_value="137A", reason="r"
     )
     services.change_request_create(
         actor=user_kelurahan, member=member, field_name="full_name", new_value="Nama Baru", reason="r"
@@ -215,7 +215,7 @@ def test_change_request_list_filters_by_status_through_its_filterset(
         actor=user_kelurahan, household=household, field_name="address", new_value="A", reason="r"
     )
     rejected = services.change_request_create(
-        actor=user_kelurahan, household=household, field_name="house_number", new_value="9", reason="r"
+        actor=user_kelurahan, household=household, field_name="house_number", new_value="137A", reason="r"
     )
     services.change_request_reject(actor=user_kecamatan, change_request=rejected, note="Tidak sesuai KK.")
     client = client_for(user_kecamatan)

@@ -1,4 +1,4 @@
-"""Role × scope matrix for every programs URL that takes an object id (quality.md S2).
+"""Role × scope matrix for every programs URL that takes an object id (docs/quality.md S2).
 
 A new URL pattern in programs/urls.py with an argument and no entry here makes this test fail.
 """

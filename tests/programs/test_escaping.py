@@ -1,4 +1,4 @@
-"""User-entered text renders escaped on every programs page (quality.md S7)."""
+"""User-entered text renders escaped on every programs page (docs/quality.md S7)."""
 
 import pytest
 from django.urls import reverse

@@ -1,5 +1,5 @@
 """A worker killed in the middle of a report (SIGKILL, a real worker process through Redis), then a second
-worker: acks_late + reject_on_worker_lost redeliver the task, and the run completes exactly once (quality.md R5)."""
+worker: acks_late + reject_on_worker_lost redeliver the task, and the run completes exactly once (docs/quality.md R5)."""
 
 import datetime
 import os

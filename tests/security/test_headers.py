@@ -1,4 +1,4 @@
-"""Security headers on every page (quality.md S5) and no inline script or style in any template (CSP)."""
+"""Security headers on every page (docs/quality.md S5) and no inline script or style in any template (CSP)."""
 
 import re
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Hostile text through every app (quality.md S7, S8): stored through the service or form, then rendered.
+"""Hostile text through every app (docs/quality.md S7, S8): stored through the service or form, then rendered.
 
 For each app's main free-text fields, hypothesis stores markup, template syntax, spreadsheet formulas, SQL,
 a right-to-left override and control characters, then renders the list and detail pages as a user who may
@@ -59,7 +59,7 @@ PAYLOADS = [
 ]
 #: Markup that must never reach a page unescaped.
 RAW = ("<script>alert", "<img src=x", "<svg/onload", 'href="javascript:')
-#: As quality.md S8 lists them (not imported from the code under test, so that narrowing it there fails here).
+#: As docs/quality.md S8 lists them (not imported from the code under test, so that narrowing it there fails here).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 hostile = st.builds(

@@ -97,7 +97,7 @@ def parse_date(value) -> datetime.date:
             pass
     for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d"):
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
         except ValueError:
             continue
     match = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$", text)

@@ -1,4 +1,4 @@
-"""Commit: the plan carried out in one transaction; request, cancel; the management command's flow."""
+"""Commit: the plan carried out in one transaction (the commit task's work); the management command's flow."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Household, ImportBatch, Member, new_card_token
+from beneficiaries.models import Household, ImportBatch, ImportRow, Member, new_card_token
 from beneficiaries.services.cards import card_codes_new
+from beneficiaries.services.common import _require
 from beneficiaries.services.importing.columns import HOUSEHOLD_KEYS, MEMBER_KEYS
 from beneficiaries.services.importing.plan import _DROP, _MEMBER_VALUES, _plan, plan_keys
 from beneficiaries.services.importing.upload import import_batch_create
@@ -78,7 +79,10 @@ def _apply(batch: ImportBatch, *, actor) -> dict:
 
 
 def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
-    """All accepted rows in one transaction (R4); the history triggers record every row with the actor."""
+    """All accepted rows in one transaction (R4); the history triggers record every row with the actor.
+
+    The work of `commit_import_batch_task`, after `import_batch_transition(action=COMMIT)` marked the batch."""
+    _require(actor, "beneficiaries.add_importbatch")
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.COMMITTED:
@@ -96,39 +100,35 @@ def import_batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
         batch.unchanged_rows = counts["unchanged"]
         batch.status = ImportBatch.Status.COMMITTED
         batch.committed_at = timezone.now()
-        if not any(
+        changed = any(
             counts[k] for k in ("households_created", "households_updated", "members_created", "members_updated")
-        ):
+        )
+        if not changed:
             batch.message = _("Tidak ada perubahan: semua baris sudah sama dengan data di registri.")
         else:
             batch.message = ""
+            _detect_duplicates_after(batch)
         batch.save()
     return batch
 
 
-def import_batch_request_commit(*, actor, batch: ImportBatch) -> bool:
-    """Marks a validated batch for saving (once: a double click changes nothing); the task does the work."""
-    return bool(
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATED).update(
-            status=ImportBatch.Status.COMMITTING, updated_at=timezone.now()
-        )
+def _detect_duplicates_after(batch: ImportBatch) -> None:
+    """New and changed members may duplicate registered ones: the data-quality scan of each kelurahan the file
+    touched runs once the commit is saved (issue 22 B6; idempotent, so a retried commit adds no flag)."""
+    from beneficiaries.tasks import detect_duplicates_task
+
+    kelurahan_ids = sorted(
+        set(ImportRow.objects.filter(batch=batch, is_accepted=True).values_list("kelurahan_id", flat=True))
     )
-
-
-def import_batch_cancel(*, actor, batch: ImportBatch) -> ImportBatch:
-    if batch.status in (ImportBatch.Status.COMMITTED, ImportBatch.Status.COMMITTING):
-        raise ValidationError(_("Impor yang sudah disimpan tidak dapat dibatalkan."), code="committed")
-    batch.status = ImportBatch.Status.CANCELLED
-    batch.save(update_fields=["status", "updated_at"])
-    batch.rows.all().delete()
-    return batch
+    for kelurahan_id in kelurahan_ids:
+        transaction.on_commit(lambda k=kelurahan_id: detect_duplicates_task.delay(k))
 
 
 def import_file_path(path: str, *, actor=None, dry_run: bool = False) -> ImportBatch:
     """`manage.py import_households`: the same service, run synchronously."""
     with open(path, "rb") as handle:
         data = handle.read()
-    batch = import_batch_create(actor=actor, uploaded_file=io.BytesIO(data), name=path)
+    batch = import_batch_create(actor=actor, uploaded_file=io.BytesIO(data), name=path, run_task=False)
     batch = import_batch_validate(batch_id=batch.pk, actor=actor)
     if batch.status != ImportBatch.Status.VALIDATED or dry_run:
         return batch

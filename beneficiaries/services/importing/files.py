@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Iterator
 
@@ -40,17 +41,85 @@ def _xlsx_ok(raw: bytes) -> bool:
 
 
 def count_rows(raw: bytes, kind: str) -> int:
-    """Row count before parsing (S9): newlines for CSV, the sheet's dimension for XLSX."""
+    """Rows up to the last one holding a value, header included, before parsing (S9): newlines for CSV, the
+    sheet's XML scanned for XLSX.
+
+    Trailing rows that only carry formatting do not count: a sheet saved from the old template (1,000 rows
+    formatted as text) has a dimension of 1,001 rows whatever it holds, and its CSV export ends in lines of bare
+    separators; counted as rows they made every upload show "0 / 1.000 baris" (issue 22 B11)."""
     if kind == "csv":
-        return raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+        content = raw.rstrip(b" \t\r\n,;\"'")
+        header = content.find(_first_line(content))  # the export's notes before the header are not rows
+        return content.count(b"\n", max(header, 0)) + 1 if content else 0
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        path = _first_sheet_path(archive)
+        if path is not None:
+            with archive.open(path) as stream:
+                return _last_row_with_value(stream)
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        return sheet.max_row or 0
+        return workbook.worksheets[0].max_row or 0
     finally:
         workbook.close()
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\s(?:\w+:)?id="([^"]+)"')
+_RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_TARGET = re.compile(rb'\bTarget="([^"]+)"')
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    """The part of the workbook's first sheet (the one `iter_raw_rows` reads), from the two small XML files that
+    name it: without loading the workbook, whose shared strings alone take seconds to read for a large file."""
+    try:
+        sheet = _SHEET.search(archive.read("xl/workbook.xml"))
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    if sheet is None:
+        return None
+    wanted = b'Id="' + sheet.group(1) + b'"'
+    for relation in _RELATION.finditer(relations):
+        if wanted in relation.group(0) and (target := _TARGET.search(relation.group(0))):
+            name = target.group(1).decode()
+            path = name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+            return path if path in archive.namelist() else None
+    return None
+
+
+_ROW_R = re.compile(rb'\br="(\d+)"')
+_ROW_STARTS = (b"<row ", b"<row>", b":row ")
+_ROW_ENDS = (b"</row>", b":row>")
+_VALUE_ENDS = (b"</v>", b"</t>", b":v>", b":t>")  # a cell's value, or the text of an inline string
+
+
+def _last_row_with_value(stream, *, chunk: int = 1 << 20) -> int:
+    """The number of the last <row> of the sheet XML that holds a value, read a megabyte at a time and cut at
+    row ends, so that a row is never split from its values. `r="…"` gives the number; without it, rows count."""
+    last = rows_before = 0
+    tail = b""
+    while True:
+        block = stream.read(chunk)
+        data = tail + block
+        cut = max(data.rfind(end) + len(end) if data.rfind(end) >= 0 else 0 for end in _ROW_ENDS)
+        if block and cut == 0:
+            tail = data  # one row longer than a chunk: read on
+            continue
+        piece, tail = (data, b"") if not block else (data[:cut], data[cut:])
+        value_at = max(piece.rfind(end) for end in _VALUE_ENDS)
+        if value_at >= 0:
+            row_at = max(piece.rfind(start, 0, value_at) for start in _ROW_STARTS)
+            if row_at >= 0:
+                number = _ROW_R.search(piece, row_at, piece.find(b">", row_at) + 1)
+                if number:
+                    last = int(number.group(1))
+                else:
+                    last = rows_before + sum(piece.count(start, 0, row_at) for start in _ROW_STARTS) + 1
+        rows_before += sum(piece.count(start) for start in _ROW_STARTS)
+        if not block:
+            return last
 
 
 NOTE = "#"

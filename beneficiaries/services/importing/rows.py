@@ -193,7 +193,7 @@ class _RowParser:
 
     Most columns repeat from row to row (code lists, sex, birth dates and places, the household columns of a
     KK, the province and date blocks of NIK and KK numbers), so each distinct cell is parsed once per file and
-    its result reused: at 400,000 rows the per-cell Python is most of the validation (quality.md P4). The
+    its result reused: at 400,000 rows the per-cell Python is most of the validation (docs/quality.md P4). The
     caches are bounded, so memory stays flat whatever the file's size."""
 
     LIMIT = 50_000

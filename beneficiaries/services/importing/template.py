@@ -75,6 +75,7 @@ def column_notes() -> list[list[str]]:
 def template_xlsx() -> bytes:
     """The documented template: headers, two example rows (synthetic) and a sheet explaining each column."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -82,11 +83,12 @@ def template_xlsx() -> bytes:
     keys = list(COLUMNS)
     sheet.append([header for header, _r, _d in COLUMNS.values()])
     for column in range(1, len(keys) + 1):
-        for row in range(2, 1002):
-            sheet.cell(row=row, column=column).number_format = "@"  # text: NIK/KK keep all 16 digits
+        # Text, so that NIK/KK keep all 16 digits: set on the columns, not on 1,000 empty cells, which made every
+        # file saved from the template 1,001 rows long whatever it held (issue 22 B11).
+        sheet.column_dimensions[get_column_letter(column)].number_format = "@"
     for row_index, example in enumerate(EXAMPLES, start=2):
         for column, key in enumerate(keys, start=1):
-            sheet.cell(row=row_index, column=column, value=example.get(key, ""))
+            sheet.cell(row=row_index, column=column, value=example.get(key, "")).number_format = "@"
     notes = workbook.create_sheet("petunjuk")
     notes.append(["kolom", "wajib", "keterangan"])
     for row in column_notes():

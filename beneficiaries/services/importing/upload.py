@@ -7,11 +7,13 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import ImportBatch
 from beneficiaries.services.access_events import access_event_record
+from beneficiaries.services.common import _require
 from beneficiaries.services.importing.files import _xlsx_ok, count_rows, sniff_type
 from core.models import AuditAction
 
@@ -19,8 +21,12 @@ MAX_BYTES = getattr(settings, "REGISTRY_IMPORT_MAX_BYTES", 120 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "REGISTRY_IMPORT_MAX_ROWS", 600_000)
 
 
-def import_batch_create(*, actor, uploaded_file, name: str | None = None) -> ImportBatch:
-    """Checks size, type and row count before any parsing; refuses a file already imported (by hash)."""
+def import_batch_create(*, actor, uploaded_file, name: str | None = None, run_task: bool = True) -> ImportBatch:
+    """Checks size, type and row count before any parsing; refuses a file already imported (by hash).
+
+    The validation task is enqueued once the caller's transaction commits; `run_task=False` leaves it to the
+    caller (the management command validates in its own process; the drills start tasks they then kill)."""
+    _require(actor, "beneficiaries.add_importbatch")
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > MAX_BYTES:
         raise ValidationError(
@@ -60,8 +66,13 @@ def import_batch_create(*, actor, uploaded_file, name: str | None = None) -> Imp
         )
     name = (name or getattr(uploaded_file, "name", "") or "impor").rsplit("/", 1)[-1][:200]
     batch = ImportBatch(uploaded_by=actor, original_name=name, file_hash=digest, total_rows=max(rows - 1, 0))
-    # The stored name carries no personal data (style.md: no NIK/KK in file names).
+    # The stored name carries no personal data (docs/architecture.md §6: no NIK/KK in file names).
     batch.file.save(f"{digest[:16]}.{kind}", ContentFile(raw), save=False)
     batch.save()
     access_event_record(actor=actor, action=AuditAction.IMPORT, object_label=f"ImportBatch #{batch.pk}", obj=batch)
+    if run_task:
+        from beneficiaries.tasks import validate_import_batch_task
+
+        batch_id = batch.pk
+        transaction.on_commit(lambda: validate_import_batch_task.delay(batch_id))
     return batch

@@ -7,8 +7,9 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries import choices
@@ -170,7 +171,8 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
             if len(pending) >= BATCH * 5:
                 staging.write(pending)
                 pending = []
-                ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=processed)
+                if not _heartbeat(batch, processed):
+                    return _stopped(batch)
         staging.write(pending)
     parsed = time.perf_counter()
     _check_against_registry(batch, actor)
@@ -197,7 +199,28 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
         batch.message = _(
             "Semua baris yang diterima sudah sama dengan data di registri: menyimpan tidak akan mengubah apa pun."
         )
-    batch.save()
+    with transaction.atomic():
+        if ImportBatch.objects.select_for_update().get(pk=batch.pk).status != ImportBatch.Status.VALIDATING:
+            return _stopped(batch)
+        batch.save()
+    return batch
+
+
+def _heartbeat(batch: ImportBatch, processed: int) -> bool:
+    """Progress for the page, and the sign of life that tells a slow validation from a stuck one
+    (`ImportBatch.STUCK_AFTER`). False when the batch was cancelled (or restarted) meanwhile: this run stops."""
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.VALIDATING).update(
+            processed_rows=processed, updated_at=timezone.now()
+        )
+    )
+
+
+def _stopped(batch: ImportBatch) -> ImportBatch:
+    """The uploader cancelled while this run was checking the file: its staged rows go, the cancel stands."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    if batch.status == ImportBatch.Status.CANCELLED:
+        batch.rows.all().delete()
     return batch
 
 
@@ -242,3 +265,67 @@ def _check_against_registry(batch: ImportBatch, actor) -> None:
                     "WHERE id = ANY(%s)",
                     [json.dumps([error]), ids],
                 )
+    _check_one_head(batch)
+
+
+# Per KK of the accepted rows: the heads the family will have after the commit, i.e. the accepted rows with
+# relationship 1, plus the registry's active heads of that KK that no accepted row updates (same matching as the
+# commit's plan: NIK, or name and birth date without NIK).
+_FAMILY_HEADS = """
+    WITH fam AS (
+        SELECT kk_number, count(*) FILTER (WHERE relationship = %(head)s) AS file_heads
+        FROM beneficiaries_importrow WHERE batch_id = %(batch)s AND is_accepted GROUP BY kk_number
+    ), reg AS (
+        SELECT h.kk_number, count(m.id) AS kept_heads
+        FROM beneficiaries_household h
+        JOIN fam ON fam.kk_number = h.kk_number
+        JOIN beneficiaries_member m ON m.household_id = h.id AND m.is_active AND m.relationship = %(head)s
+        WHERE h.is_active
+          AND NOT EXISTS (
+            SELECT 1 FROM beneficiaries_importrow r
+            WHERE r.batch_id = %(batch)s AND r.is_accepted AND r.nik <> '' AND r.nik = m.nik
+          )
+          AND NOT (m.nik IS NULL AND EXISTS (
+            SELECT 1 FROM beneficiaries_importrow r
+            WHERE r.batch_id = %(batch)s AND r.is_accepted AND r.nik = '' AND r.kk_number = h.kk_number
+              AND lower(r.full_name) = lower(m.full_name) AND r.birth_date = m.birth_date
+          ))
+        GROUP BY h.kk_number
+    )
+    SELECT fam.kk_number, fam.file_heads + coalesce(reg.kept_heads, 0) AS heads
+    FROM fam LEFT JOIN reg ON reg.kk_number = fam.kk_number
+    WHERE fam.file_heads + coalesce(reg.kept_heads, 0) <> 1
+"""
+_REJECT_FAMILIES = f"""
+    UPDATE beneficiaries_importrow r
+    SET errors = r.errors || jsonb_build_array(jsonb_build_object(
+            'column', %(column)s::text, 'message', CASE WHEN b.heads = 0 THEN %(none)s::text ELSE %(many)s::text END
+        )),
+        is_accepted = false
+    FROM ({_FAMILY_HEADS}) b
+    WHERE r.batch_id = %(batch)s AND r.is_accepted AND r.kk_number = b.kk_number
+"""  # noqa: S608  # nosec B608 - constants only
+
+
+def _check_one_head(batch: ImportBatch) -> None:
+    """A family must end with exactly one active Kepala Keluarga (issue 22 B4): otherwise every accepted row of
+    its KK is rejected, with the reason on each row, and the rest of the file goes ahead."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REJECT_FAMILIES,
+            {
+                "batch": batch.pk,
+                "head": int(choices.Relationship.HEAD),
+                "column": COLUMNS["relationship"][0],
+                "none": _(
+                    "Keluarga dengan nomor KK ini tidak memiliki Kepala Keluarga: isi satu baris anggotanya dengan "
+                    "hubungan 1 (Kepala Keluarga), atau perbaiki baris Kepala Keluarga yang ditolak. Semua baris "
+                    "keluarga ini ditolak."
+                ),
+                "many": _(
+                    "Nomor KK ini sudah memiliki Kepala Keluarga lain di registri, sehingga keluarga ini akan "
+                    "memiliki dua Kepala Keluarga: ubah hubungan di berkas, atau ganti Kepala Keluarga lewat "
+                    "halaman Ubah keluarga. Semua baris keluarga ini ditolak."
+                ),
+            },
+        )

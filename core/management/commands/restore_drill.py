@@ -1,7 +1,7 @@
 """`manage.py restore_drill DUMP [--keep]`: restores a backup into a fresh database and proves it is whole.
 
 Compares the exact row count of every table with the live database, runs `manage.py check` against the
-restored copy, prints the timings, then drops the copy (quality.md R7).
+restored copy, prints the timings, then drops the copy (docs/quality.md R7).
 """
 
 import os

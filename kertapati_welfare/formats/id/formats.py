@@ -1,4 +1,4 @@
-"""Indonesian formats (domain.md §5.2-5.3).
+"""Indonesian formats (docs/domain.md §5.2-5.3).
 
 Django 5.2's own `id` locale parses slash datetimes as month/day (`05/03/2025 14.30` would become 3 May);
 these input formats put the day first everywhere, and the display formats spell months in full.
