@@ -36,11 +36,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Static checks of .pre-commit-config.yaml: ruff (check, format --check), djLint (templates), ESLint (JS).
+# Static checks of .pre-commit-config.yaml: ruff (check, format --check), djLint (templates), ESLint (JS), mypy.
 lint: setup-dev node_modules/.installed
 	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
-# mypy with django-stubs over services and selectors (pyproject.toml); not part of `lint` until its errors are fixed.
+# mypy with django-stubs over services and selectors (pyproject.toml) on its own; `lint` runs it too (pre-commit).
 typecheck: setup-dev
 	$(VENV)/bin/mypy
 

@@ -6,6 +6,7 @@ reuse.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import ValidationError
@@ -264,27 +265,28 @@ def reconciliation(*, round_: DistributionRound) -> dict:
     base = Entitlement.objects.filter(round=round_).annotate(
         is_delivered=Exists(Delivery.objects.filter(entitlement=OuterRef("pk"))), last_reason=latest_reason
     )
-    per_kelurahan = {}
-    for row in (
+    per_kelurahan: dict[str, dict[str, Any]] = {}
+    for counted in (
         base.values("household__kelurahan__name")
         .annotate(entitled=Count("pk"), delivered=Count("pk", filter=Q(is_delivered=True)))
         .order_by("household__kelurahan__name")
     ):
-        name = row["household__kelurahan__name"]
+        name = counted["household__kelurahan__name"]
         per_kelurahan[name] = {
             "kelurahan": name,
-            "entitled": row["entitled"],
-            "delivered": row["delivered"],
-            "not_delivered": row["entitled"] - row["delivered"],
+            "entitled": counted["entitled"],
+            "delivered": counted["delivered"],
+            "not_delivered": counted["entitled"] - counted["delivered"],
             "reasons": {},
         }
-    for row in (
+    for undelivered in (
         base.filter(is_delivered=False)
         .values("household__kelurahan__name", "last_reason")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        per_kelurahan[row["household__kelurahan__name"]]["reasons"][row["last_reason"] or ""] = row["n"]
+        name = undelivered["household__kelurahan__name"]
+        per_kelurahan[name]["reasons"][undelivered["last_reason"] or ""] = undelivered["n"]
     reason_labels = [("", "Belum dikunjungi"), *UndeliveredReason.choices]
     rows = list(per_kelurahan.values())
     for row in rows:
@@ -470,7 +472,7 @@ def household_aid_panel(viewer, household) -> dict | None:
     )
     if not (can_deliveries or can_counts):
         return None
-    context = {"deliveries": [], "support_case_count": None}
+    context: dict[str, Any] = {"deliveries": [], "support_case_count": None}
     if can_deliveries:
         context["deliveries"] = list(
             Delivery.objects.visible_to(viewer)
@@ -533,12 +535,13 @@ def support_case_get_for_user(*, user, pk: int) -> SupportCase:
     return get_object_or_404(SupportCase.objects.visible_to(user).select_related("member", "institution"), pk=pk)
 
 
-def support_case_counts(*, user) -> list[dict] | None:
+def support_case_counts(*, user) -> list[dict[str, Any]] | None:
     """Counts per institution and status, for Staf Kecamatan and Pimpinan: never names or notes."""
     if not user.has_perm("aid_distribution.view_supportcase_counts"):
         return None
-    return list(
-        SupportCase.objects.values("institution__name")
+    return [
+        dict(row)
+        for row in SupportCase.objects.values("institution__name")
         .annotate(
             open=Count("pk", filter=Q(status=SupportCaseStatus.OPEN)),
             referred=Count("pk", filter=Q(status=SupportCaseStatus.REFERRED)),
@@ -546,7 +549,7 @@ def support_case_counts(*, user) -> list[dict] | None:
             total=Count("pk"),
         )
         .order_by("institution__name")
-    )
+    ]
 
 
 def counsellor_institutions(*, user):

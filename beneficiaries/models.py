@@ -7,6 +7,7 @@ Nothing is hard-deleted from the UI: rows are deactivated with a reason (soft de
 
 import datetime
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -372,7 +373,7 @@ class DuplicateFlag(TimeStampedModel):
         MERGE = "merge", _("Gabungkan")
 
     #: What a reviewer may do in each status (services.duplicate_transition).
-    ACTIONS = {Status.OPEN: (Action.DISMISS, Action.MERGE)}
+    ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {Status.OPEN: (Action.DISMISS, Action.MERGE)}
 
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("anggota"))
@@ -432,7 +433,7 @@ class HouseholdFlag(TimeStampedModel):
         RESOLVE = "resolve", _("Tandai sudah diperbaiki")
 
     #: What a reviewer may do in each status (services.household_flag_transition).
-    ACTIONS = {Status.OPEN: (Action.RESOLVE,)}
+    ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {Status.OPEN: (Action.RESOLVE,)}
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="quality_flags", verbose_name=_("keluarga")
@@ -496,7 +497,7 @@ class ImportBatch(TimeStampedModel):
         RETRY = "retry", _("Coba lagi")
 
     #: What the uploader may do to a batch in each status (services.importing.import_batch_transition).
-    ACTIONS = {
+    ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {
         Status.UPLOADED: (Action.CANCEL,),
         Status.VALIDATING: (Action.CANCEL,),
         Status.VALIDATED: (Action.COMMIT, Action.CANCEL),

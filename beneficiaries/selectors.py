@@ -278,7 +278,7 @@ def household_history(*, household: Household, members: list[Member], limit: int
         events += list(Events.objects.tracks(*members).order_by("-pgh_created_at")[:limit])
     events.sort(key=lambda e: e.pgh_created_at, reverse=True)
     events = events[:limit]
-    user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
+    user_ids = {uid for e in events if (uid := (e.pgh_context or {}).get("user")) is not None}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
     verbose = _field_names(get_language())
     rows = []
@@ -288,6 +288,7 @@ def household_history(*, household: Household, members: list[Member], limit: int
         diff = event.pgh_diff or {}
         changed = [names.get(key, key) for key in diff if key not in ("updated_at", "created_at")]
         context = event.pgh_context or {}
+        user_id = context.get("user")
         rows.append(
             HistoryRow(
                 created_at=event.pgh_created_at,
@@ -295,7 +296,7 @@ def household_history(*, household: Household, members: list[Member], limit: int
                 model="member" if model.endswith("member") else "household",
                 object_id=int(event.pgh_obj_id),
                 fields=changed,
-                user=users.get(context.get("user")),
+                user=users.get(user_id) if user_id is not None else None,
                 operation=operation_label(context.get("operation") or context.get("command") or ""),
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q
@@ -198,7 +199,7 @@ def grievance_summary(
         )
         .order_by()
     )
-    by_kelurahan = {row["kelurahan_id"]: row for row in by_kelurahan_rows}
+    by_kelurahan: dict[int, dict[str, Any]] = {row["kelurahan_id"]: dict(row) for row in by_kelurahan_rows}
     resolved = base.filter(status__in=CLOSED_STATUSES, closed_at__isnull=False).aggregate(
         n=Count("pk"), avg=Avg(F("closed_at") - F("created_at"))
     )

@@ -61,6 +61,8 @@ def project_detail(*, user, pk: int) -> dict:
 
 def map_feature(project: InfrastructureProject, *, kelurahan_names: list[str]) -> dict:
     """What the map script needs about one project (serialised with json_script, so escaping is automatic)."""
+    latitude, longitude = project.latitude, project.longitude  # both or neither (InfrastructureProject.clean)
+    latest_progress = getattr(project, "latest_progress", None)  # annotated by with_progress()
     return {
         "id": project.pk,
         "name": project.name,
@@ -68,9 +70,9 @@ def map_feature(project: InfrastructureProject, *, kelurahan_names: list[str]) -
         "kind_label": str(project.get_kind_display()),
         "status": project.status,
         "status_label": str(project.get_status_display()),
-        "point": [float(project.latitude), float(project.longitude)] if project.latitude is not None else None,
+        "point": [float(latitude), float(longitude)] if latitude is not None and longitude is not None else None,
         "route": project.route or [],
-        "progress": float(project.latest_progress) if getattr(project, "latest_progress", None) is not None else None,
+        "progress": float(latest_progress) if latest_progress is not None else None,
         "is_delayed": project.is_delayed,
         "kelurahan": ", ".join(kelurahan_names),
         "url": reverse("infrastructure:project_detail", args=[project.pk]),

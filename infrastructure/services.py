@@ -411,7 +411,9 @@ def progress_update_create(
         update.save()
         for photo in prepared:
             record = ProgressPhoto(update=update, width=photo.width, height=photo.height, has_gps=photo.has_gps)
+            assert photo.content.name is not None  # prepare_photo() names every file it makes
             record.image.save(photo.content.name, photo.content, save=False)
+            assert record.image.name is not None  # FieldFile.save() keeps the name the storage chose
             saved_names.append(record.image.name)
             record.save()
     except BaseException:

@@ -133,7 +133,7 @@ class _AdvisoryLock:
 
 
 def file_basename(run: ReportRun) -> str:
-    scope = slugify(run.kelurahan.name) if run.kelurahan_id else "kecamatan-kertapati"
+    scope = slugify(run.kelurahan.name) if run.kelurahan is not None else "kecamatan-kertapati"
     return f"laporan-{run.report_type}-{run.period_start:%Y-%m}-{scope}"
 
 

@@ -62,7 +62,7 @@ def delivery_photos_delete_expired(*, now: datetime.datetime | None = None) -> i
     event_model = next(retention.event_models(Delivery), None)
     with_photo = Q(photo__gt="")
     if event_model is not None:
-        with_photo |= Exists(event_model.objects.filter(pgh_obj_id=OuterRef("pk"), photo__gt=""))
+        with_photo |= Q(Exists(event_model.objects.filter(pgh_obj_id=OuterRef("pk"), photo__gt="")))
     ids = list(in_expired_rounds.filter(with_photo).order_by("pk").values_list("pk", flat=True))
     changed = 0
     for start in range(0, len(ids), PHOTO_BATCH):

@@ -163,15 +163,15 @@ def can_approve(*, actor, round_: DistributionRound) -> bool:
 
 
 def allowed_actions(*, actor, round_: DistributionRound) -> list[str]:
-    actions = []
+    actions: list[str] = []
     for action, (source, _target) in TRANSITIONS.items():
         if round_.status != source:
             continue
         if action in APPROVER_ACTIONS:
             if can_approve(actor=actor, round_=round_):
-                actions.append(action)
+                actions.append(action.value)
         elif round_.institution_id in member_institution_ids(actor) or is_district_staff(actor):
-            actions.append(action)
+            actions.append(action.value)
     return actions
 
 
@@ -180,7 +180,7 @@ def round_transition(*, actor, round_: DistributionRound, action: str) -> Distri
     if action not in TRANSITIONS:
         raise ValidationError(_("Tindakan tidak dikenal."), code="unknown_action")
     round_ = locked_round(round_.pk)
-    source, target = TRANSITIONS[action]
+    source, target = TRANSITIONS[RoundAction(action)]
     if round_.status != source:
         raise ValidationError(
             _("Putaran berstatus %(status)s; tindakan ini tidak dapat dilakukan.")

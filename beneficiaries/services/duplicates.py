@@ -10,6 +10,8 @@ kk_number forbids it), so it needs no detection; the flag kind exists for import
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -75,9 +77,9 @@ def duplicates_scan_request(*, actor) -> int:
 
     _require(actor, "beneficiaries.change_duplicateflag")
     scope = actor.kelurahan_scope() if actor is not None else None
-    kelurahan_ids = list(scope) if scope is not None else [None]
+    kelurahan_ids: list[int | None] = list(scope) if scope is not None else [None]  # None: the whole kecamatan
     for kelurahan_id in kelurahan_ids:
-        transaction.on_commit(lambda k=kelurahan_id: detect_duplicates_task.delay(k))
+        transaction.on_commit(partial(detect_duplicates_task.delay, kelurahan_id))
     return len(kelurahan_ids)
 
 

@@ -184,7 +184,7 @@ def household_flags_detect(*, actor=None, kelurahan_id: int | None = None) -> in
     (one open flag per household and kind, a partial unique constraint)."""
     _require(actor, "beneficiaries.change_householdflag")
     scope = "AND h.kelurahan_id = %(kelurahan)s" if kelurahan_id else ""
-    params = {
+    params: dict[str, int | str | None] = {
         "head": int(HEAD),
         "no_head": HouseholdFlag.Kind.NO_HEAD.value,
         "two_heads": HouseholdFlag.Kind.TWO_HEADS.value,

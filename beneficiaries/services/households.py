@@ -39,7 +39,9 @@ def household_register(
         raise ValidationError(_("Keluarga harus memiliki minimal satu anggota."), code="no_members")
     members = [_clean_member_data(member, actor=actor) for member in members]
     rt = data.get("rt")
-    household = Household(**data, kelurahan_id=rt.kelurahan_id if rt else None, created_by=actor)
+    # Unsaved and not yet validated: without an RT there is no kelurahan, and full_clean() says so.
+    data["kelurahan_id"] = rt.kelurahan_id if rt else None
+    household = Household(**data, created_by=actor)
     _check_household_scope(actor, household)
     if error := kk_collision(actor=actor, kk_number=data["kk_number"]):
         raise ValidationError({"kk_number": error}, code="kk_exists")
@@ -75,6 +77,7 @@ def _check_members(*, actor, members: list[dict], exclude_ids: Iterable[int | No
             )
         seen[nik] = index
         if error := nik_collision(actor=actor, nik=nik, exclude_member_id=exclude_ids[index]):
+            assert error.params is not None  # nik_collision() always names the NIK and the link in params
             error.params["index"] = index
             raise error
 

@@ -167,12 +167,15 @@ def member_move(
     successor = None if is_last else heads.successor_for(leaving=member, new_head=new_head, verb=_("pindah"))
     with _audited(actor, f"member_move:{note[:80]}" if note else "member_move"):
         if to_household is None:
+            assert new_household_data is not None  # exactly one of the two is given (checked above)
             data = {key: value for key, value in new_household_data.items() if key in HOUSEHOLD_EDITABLE}
             data["kk_number"] = normalise_number(data.get("kk_number"))
             if error := kk_collision(actor=actor, kk_number=data["kk_number"]):
                 raise ValidationError({"kk_number": error}, code="kk_exists")
             rt = data.get("rt")
-            to_household = Household(**data, kelurahan_id=rt.kelurahan_id if rt else None, created_by=actor)
+            # Unsaved and not yet validated: without an RT there is no kelurahan, and full_clean() says so.
+            data["kelurahan_id"] = rt.kelurahan_id if rt else None
+            to_household = Household(**data, created_by=actor)
             _check_household_scope(actor, to_household)
             _save_new(to_household)
         else:

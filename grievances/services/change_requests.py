@@ -7,7 +7,7 @@ Approved change requests are applied through the registry's own services (`house
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,8 +63,9 @@ def change_request_create(
         raise ValidationError(
             {"field_name": _("Data yang dikoreksi: pilihan tidak tersedia.")}, code="field_not_allowed"
         )
-    target = member if is_member else household
+    target: Member | Household = member if member is not None else household
     model_field = target._meta.get_field(field_name)
+    assert isinstance(model_field, models.Field)  # allowed_fields() are the model's own fields, no reverse relation
     old = changes.current_value(target, field_name)
     new = changes.serialize(model_field, new_value)
     if field_name in changes.MASKED_FIELDS:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from grievances.services.common import (
 )
 
 # Which status may follow which (closing always needs an answer). Forms offer these choices; no one copies them.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[Status]] = {  # keyed by the stored status (a plain str on the model)
     Status.BARU: {Status.DIPROSES, Status.SELESAI, Status.DITOLAK},
     Status.DIPROSES: {Status.SELESAI, Status.DITOLAK},
     Status.SELESAI: set(),
@@ -160,6 +161,13 @@ def _locked(actor, grievance: Grievance) -> Grievance:
         raise ValidationError(_("Pengaduan tidak ditemukan atau di luar wewenang Anda."), code="not_visible")
 
 
+def _attname(name: str) -> str:
+    """The attribute that holds an editable field's value (`member_id` for `member`)."""
+    model_field = Grievance._meta.get_field(name)
+    assert isinstance(model_field, Field)  # EDITABLE_FIELDS are the model's own fields, never reverse relations
+    return model_field.attname
+
+
 @transaction.atomic
 def grievance_update(*, actor, grievance: Grievance, data: dict) -> Grievance:
     """Applies the editable fields in `data` with the rules of `grievance_create`: the kelurahan follows the linked
@@ -169,24 +177,26 @@ def grievance_update(*, actor, grievance: Grievance, data: dict) -> Grievance:
     if unknown:
         raise TypeError(f"grievance_update() got unexpected fields: {sorted(unknown)}")
     grievance = _locked(actor, grievance)
-    before = {name: getattr(grievance, Grievance._meta.get_field(name).attname) for name in EDITABLE_FIELDS}
+    before = {name: getattr(grievance, _attname(name)) for name in EDITABLE_FIELDS}
     for name, value in data.items():
         if name in _TEXT_FIELDS:
             value = (value or "").strip()
         setattr(grievance, name, value)
     if grievance.member_id is not None and grievance.household_id is None:
-        grievance.household = grievance.member.household
+        member = grievance.member
+        assert member is not None  # member_id is set: the related row loads (or raises DoesNotExist)
+        grievance.household = member.household
     if grievance.household_id is not None:
-        grievance.kelurahan = grievance.household.kelurahan
+        household = grievance.household
+        assert household is not None  # household_id is set, as above
+        grievance.kelurahan = household.kelurahan
     if grievance.kelurahan_id is None:
         raise ValidationError(
             {"kelurahan": _("Kelurahan wajib dipilih bila tidak ada keluarga terkait.")}, code="kelurahan_required"
         )
     if grievance.is_anonymous:
         grievance.complainant_name = ""
-    changed = [
-        name for name in EDITABLE_FIELDS if getattr(grievance, Grievance._meta.get_field(name).attname) != before[name]
-    ]
+    changed = [name for name in EDITABLE_FIELDS if getattr(grievance, _attname(name)) != before[name]]
     if not changed:
         return grievance
     if "kelurahan" in changed:

@@ -44,7 +44,7 @@ def _seats_taken(cohort: Cohort) -> int:
     return cohort.enrollments.filter(status__in=SEAT_STATUSES).count()
 
 
-def _seat_status(cohort: Cohort) -> str:
+def _seat_status(cohort: Cohort) -> EnrollmentStatus:
     return EnrollmentStatus.ENROLLED if cohort.status == CohortStatus.RUNNING else EnrollmentStatus.ACCEPTED
 
 

@@ -75,7 +75,7 @@ def enterprise_add_member(
                 "member": _("%(name)s belum lulus dari %(program)s: anggota usaha kelompok adalah lulusan program.")
                 % {
                     "name": member.full_name,
-                    "program": enterprise.program.name if enterprise.program_id else _("program mana pun"),
+                    "program": enterprise.program.name if enterprise.program is not None else _("program mana pun"),
                 }
             },
             code="not_graduate",

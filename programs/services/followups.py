@@ -14,9 +14,11 @@ from programs.services._common import today as _today
 
 def plan_follow_ups(enrollment: Enrollment) -> None:
     """At graduation (the enrollment service calls it): one follow-up per month in FOLLOW_UP_MONTHS."""
+    completed_on = enrollment.completed_on
+    assert completed_on is not None  # graduation (_graduate) sets it before planning the follow-ups
     FollowUp.objects.bulk_create(
         [
-            FollowUp(enrollment=enrollment, months_after=months, due_on=add_months(enrollment.completed_on, months))
+            FollowUp(enrollment=enrollment, months_after=months, due_on=add_months(completed_on, months))
             for months in FOLLOW_UP_MONTHS
         ],
         ignore_conflicts=True,

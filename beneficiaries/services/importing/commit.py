@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -117,11 +118,18 @@ def _detect_duplicates_after(batch: ImportBatch) -> None:
     touched runs once the commit is saved (issue 22 B6; idempotent, so a retried commit adds no flag)."""
     from beneficiaries.tasks import detect_duplicates_task
 
+    # An accepted row always has its kelurahan (a required column): a null one would mean the whole kecamatan.
     kelurahan_ids = sorted(
-        set(ImportRow.objects.filter(batch=batch, is_accepted=True).values_list("kelurahan_id", flat=True))
+        {
+            kelurahan_id
+            for kelurahan_id in ImportRow.objects.filter(batch=batch, is_accepted=True).values_list(
+                "kelurahan_id", flat=True
+            )
+            if kelurahan_id is not None
+        }
     )
     for kelurahan_id in kelurahan_ids:
-        transaction.on_commit(lambda k=kelurahan_id: detect_duplicates_task.delay(k))
+        transaction.on_commit(partial(detect_duplicates_task.delay, kelurahan_id))
 
 
 def import_file_path(path: str, *, actor=None, dry_run: bool = False) -> ImportBatch:

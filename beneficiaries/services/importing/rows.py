@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -74,10 +76,12 @@ def _detail_parsers() -> dict:
     field of each: its choices, type, range and validators are the import's rules too."""
     from beneficiaries.models import Household
 
-    parsers = {}
+    parsers: dict[str, tuple[Callable[[Any], Any], Any]] = {}
     for key in DETAIL_KEYS:
         model_field = Household._meta.get_field(key)
+        assert isinstance(model_field, models.Field)  # DETAIL_KEYS are Household's own columns
         label = COLUMNS[key][0]
+        parser: Callable[[Any], Any]
         if model_field.choices:
             mapping = {str(value): value for value, _label in model_field.flatchoices}
             mapping.update({str(text).strip().lower(): value for value, text in model_field.flatchoices})
@@ -94,7 +98,7 @@ def _detail_parsers() -> dict:
         else:
             limit = model_field.max_length
 
-            def parser(value, label=label, limit=limit):
+            def parse_text(value, label=label, limit=limit):
                 text = _text(value)
                 if limit and len(text) > limit:
                     raise CellError(
@@ -102,6 +106,7 @@ def _detail_parsers() -> dict:
                     )
                 return text
 
+            parser = parse_text
         empty = model_field.get_default() if not model_field.null else None
         parsers[key] = (parser, empty)
     return parsers
@@ -201,11 +206,16 @@ class _RowParser:
     def __init__(self, wilayah: _Wilayah):
         self.wilayah = wilayah
         maps = _code_maps()
-        self.converters = {key: partial(parse_code, mapping=maps[key], label=COLUMNS[key][0]) for key in CODE_LISTS}
+        self.converters: dict[str, Callable[[Any], Any]] = {
+            key: partial(parse_code, mapping=maps[key], label=COLUMNS[key][0]) for key in CODE_LISTS
+        }
         self.converters["sex"] = _parse_sex
         self.converters["birth_date"] = partial(_parse_birth_date, today=wilayah.today)
         self.cells: dict = {}
-        self.passes = {"nik": nik_passes, "kk_number": partial(kk_passes, today=wilayah.today)}
+        self.passes: dict[str, Callable[[str], bool]] = {
+            "nik": nik_passes,
+            "kk_number": partial(kk_passes, today=wilayah.today),
+        }
         self.last_kk: tuple = (_UNSEEN, None)
         self.households: dict = {}
 

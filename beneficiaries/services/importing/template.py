@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from django.db.models import Field
+
 from beneficiaries.services.importing.columns import COLUMNS, code_description
 
 # Two synthetic example rows, by column key (the other columns stay empty).
@@ -67,6 +69,7 @@ def column_notes() -> list[list[str]]:
     for key, (header, required, description) in COLUMNS.items():
         if not description:
             field = Household._meta.get_field(key)
+            assert isinstance(field, Field)  # a column without its own description is a Household field
             description = code_description(field.flatchoices) if field.choices else str(field.verbose_name).capitalize()
         rows.append([header, "ya" if required else "tidak", description])
     return rows

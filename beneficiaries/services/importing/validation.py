@@ -80,6 +80,7 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
     with batch.file.open("rb") as handle:
         raw = handle.read()
     kind = sniff_type(raw[:8192])
+    assert kind is not None  # the upload (import_batch_create) refused a file that is neither CSV nor XLSX
     rows = iter_raw_rows(raw, kind)
     wilayah = _Wilayah.load(actor)
     keys = None
@@ -110,7 +111,7 @@ def import_batch_validate(*, batch_id: int, actor=None) -> ImportBatch:
         seen_nik: dict[str, int] = {}
         household_of_kk: dict[str, tuple] = {}
         heads: dict[str, int] = {}
-        pending: list[dict] = []
+        pending: list[tuple] = []  # staging rows in the order of STAGED_COLUMNS
         processed = accepted = 0
         for number, cells in enumerate(rows, start=header_row + 1):
             raw_row = _filled(keys, cells)
