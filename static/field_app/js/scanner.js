@@ -60,12 +60,12 @@ export function tokenFrom(text) {
 /** The stored form of a typed card code, or '' when the text cannot be one: case, spaces, dots and dashes do
  * not matter, and O is read as 0, I and L as 1 (as the server reads it). */
 export function cardCodeFrom(text) {
-  const code = (text || '').toUpperCase().replace(/[\s.\-]/g, '').replace(/[OIL]/g, (c) => CONFUSED[c]);
+  const code = (text || '').toUpperCase().replace(/[\s.-]/g, '').replace(/[OIL]/g, (c) => CONFUSED[c]);
   return CARD_CODE.test(code) ? code : '';
 }
 
 /** Typed text that is meant as a card code but is not one (too short, too long by a letter or two, a U). */
 export function looksLikeCardCode(text) {
-  const code = (text || '').toUpperCase().replace(/[\s.\-]/g, '');
+  const code = (text || '').toUpperCase().replace(/[\s.-]/g, '');
   return code.length >= 6 && code.length <= 12 && /^[0-9A-Z]+$/.test(code);
 }
