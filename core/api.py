@@ -70,14 +70,6 @@ def _drf_validation_body(detail) -> dict:
     return {"code": "invalid", "detail": " ".join(general) or _(INVALID_DETAIL), "fields": fields}
 
 
-def error_response(*, status_code: int, code: str, detail: str, fields: dict | None = None, **extra) -> Response:
-    """An error answered by a view itself (rare: most errors are raised and reach the handler)."""
-    body = {"code": code, "detail": detail, **extra}
-    if fields is not None:
-        body["fields"] = fields
-    return Response(body, status=status_code)
-
-
 def _as_api_exception(exc):
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
