@@ -6,8 +6,8 @@ from core.forms import add_service_error
 from core.models import RT, AuditEvent, Kelurahan, TaskOutbox
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services or tasks (deliveries, report runs …): admins read them, never edit them."""
+class ReadOnlyPermissions:
+    """No add, change or delete in admin: for models and inlines whose rows only services or tasks write."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -17,6 +17,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    """Rows written only by services or tasks (deliveries, report runs …): admins read them, never edit them."""
+
+
+class ReadOnlyInline(ReadOnlyPermissions):
+    """An inline that lists rows written elsewhere (through their own admin or the portal); mix it into
+    `admin.TabularInline` or `admin.StackedInline`."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
 
 
 class ServiceAdmin(admin.ModelAdmin):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ServiceAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from infrastructure import services
 from infrastructure.forms import MultipleImageField
 from infrastructure.models import (
@@ -63,15 +63,10 @@ def _on_form_fields(exc: ValidationError) -> ValidationError:
     return ValidationError({SERVICE_TO_FORM_FIELD.get(name, name): errors for name, errors in exc.error_dict.items()})
 
 
-class ProjectStatusChangeInline(admin.TabularInline):
+class ProjectStatusChangeInline(ReadOnlyInline, admin.TabularInline):
     model = ProjectStatusChange
-    extra = 0
-    can_delete = False
     fields = ["changed_on", "from_status", "to_status", "note", "changed_by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InfrastructureProject)
@@ -144,15 +139,10 @@ class InfrastructureProjectAdmin(ServiceAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-class ProgressPhotoInline(admin.TabularInline):
+class ProgressPhotoInline(ReadOnlyInline, admin.TabularInline):
     model = ProgressPhoto
-    extra = 0
-    can_delete = False
     fields = ["preview", "width", "height", "has_gps", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("Foto"))
     def preview(self, obj):

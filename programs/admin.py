@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ServiceAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 from programs import services
 from programs.models import (
     Attendance,
@@ -35,23 +35,6 @@ def _run(modeladmin, request, queryset, func, done):
             ok += 1
     if ok:
         modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
-
-class ReadOnlyInline:
-    """An inline that lists rows written elsewhere (through their own admin or the portal)."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Program)

@@ -2,20 +2,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from reports import services
 from reports.models import DashboardAggregate, ReportFile, ReportRun, RunStatus
 
 
-class ReportFileInline(admin.TabularInline):
+class ReportFileInline(ReadOnlyInline, admin.TabularInline):
     model = ReportFile
     fields = ["kind", "label", "file", "size"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportRun)
