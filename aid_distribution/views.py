@@ -35,15 +35,10 @@ from beneficiaries.selectors import household_get_for_user
 from beneficiaries.validators import card_code_display
 from core.access import PermissionMixin, is_signed_in
 from core.audit import audit_event, client_ip
-from core.forms import add_service_error
+from core.forms import add_service_error, flash_service_error
 from core.models import AuditAction, Kelurahan
 
 PAGE_SIZE = 50
-
-
-def _message(request, exc: ValidationError) -> None:
-    """A service's refusal on a page without a form (a button): shown above the page it redirects to."""
-    messages.error(request, " ".join(exc.messages))
 
 
 class AidView(PermissionMixin):
@@ -123,7 +118,7 @@ class RoundTransitionView(AidView, View):
         try:
             services.round_transition(actor=request.user, round_=round_, action=action)
         except ValidationError as exc:
-            _message(request, exc)
+            flash_service_error(request, exc)
         else:
             messages.success(request, _("Status putaran diperbarui."))
         return redirect("aid_distribution:round_detail", pk=round_.pk)
@@ -170,7 +165,7 @@ class RoundTargetView(AidView, TemplateView):
         try:
             added = services.entitlements_add(actor=request.user, round_=round_, household_ids=ids)
         except ValidationError as exc:
-            _message(request, exc)
+            flash_service_error(request, exc)
             return redirect(request.get_full_path())  # back to the same criteria, nothing was added
         messages.success(request, _("%(n)s keluarga ditambahkan sebagai penerima.") % {"n": added})
         return redirect("aid_distribution:round_households", pk=round_.pk)
@@ -207,7 +202,7 @@ class EntitlementRemoveView(AidView, View):
         try:
             services.entitlement_remove(actor=request.user, entitlement=entitlement)
         except ValidationError as exc:
-            _message(request, exc)
+            flash_service_error(request, exc)
         else:
             messages.success(request, _("Penerima dihapus dari putaran."))
         return redirect("aid_distribution:round_households", pk=pk)
@@ -223,7 +218,7 @@ class CardLookupView(AidView, View):
         try:
             entitlement = selectors.entitlement_by_card(user=request.user, round_=self.get_round(), data=request.GET)
         except ValidationError as exc:
-            _message(request, exc)
+            flash_service_error(request, exc)
             return redirect("aid_distribution:round_households", pk=pk)
         return redirect("aid_distribution:delivery_create", pk=pk, entitlement_pk=entitlement.pk)
 
@@ -407,7 +402,7 @@ class HouseholdCardReissueView(PermissionMixin, View):
                 actor=request.user, household=household, reason=form.cleaned_data["reason"], ip=client_ip(request)
             )
         except ValidationError as exc:
-            _message(request, exc)
+            flash_service_error(request, exc)
         else:
             messages.success(
                 request,
@@ -429,7 +424,7 @@ class StockMovementCreateView(AidView, View):
             try:
                 services.stock_movement_record(actor=request.user, round_=round_, **form.cleaned_data)
             except ValidationError as exc:
-                _message(request, exc)
+                flash_service_error(request, exc)
             else:
                 messages.success(request, _("Mutasi stok tercatat."))
         else:
@@ -457,11 +452,12 @@ class HandoverPdfView(AidView, View):
         if round_.status != RoundStatus.CLOSED:
             messages.error(request, _("Berita acara hanya tersedia untuk putaran yang sudah ditutup."))
             return redirect("aid_distribution:round_detail", pk=pk)
+        summary = selectors.stock_summary(round_=round_)
         content = pdf.handover_record(
             round_=round_,
             recon=selectors.reconciliation(round_=round_),
-            summary=selectors.stock_summary(round_=round_),
-            commodities=selectors.commodity_totals(round_=round_, summary=selectors.stock_summary(round_=round_)),
+            summary=summary,
+            commodities=selectors.commodity_totals(round_=round_, summary=summary),
         )
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="berita-acara-putaran-{round_.pk}.pdf"'
@@ -581,7 +577,7 @@ class SupportSessionCreateView(PermissionMixin, View):
             try:
                 services.support_session_add(actor=request.user, case=case, **form.cleaned_data)
             except ValidationError as exc:
-                _message(request, exc)
+                flash_service_error(request, exc)
             else:
                 messages.success(request, _("Sesi tercatat."))
         else:

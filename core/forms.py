@@ -33,3 +33,12 @@ class FormRenderer(Jinja2):
             return super().get_template(template_name)
         except TemplateDoesNotExist:
             return self.fallback.get_template(template_name)
+
+
+def flash_service_error(request, exc: ValidationError) -> None:
+    """A service's ValidationError on a page without a form of its fields (a button, a redirect after POST): one
+    message each, shown above the page it goes to. With a form, use `add_service_error`."""
+    from django.contrib import messages
+
+    for message in exc.messages:
+        messages.error(request, message)

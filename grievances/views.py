@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 from beneficiaries import selectors as registry
 from core.access import PermissionMixin
 from core.audit import audit_event, client_ip
-from core.forms import add_service_error
+from core.forms import add_service_error, flash_service_error
 from core.models import AuditAction
 from grievances import changes, forms, selectors, services
 from grievances.filters import ChangeRequestFilter, GrievanceFilter
@@ -192,8 +192,7 @@ class GrievanceBulkView(PermissionMixin, View):
                     actor=request.user, ids=data["ids"], to_status=data["to_status"], answer=data["answer"]
                 )
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            flash_service_error(request, exc)
             return redirect(back)
         if result.changed:
             messages.success(

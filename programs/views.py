@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from beneficiaries.models import Member
 from core.access import PermissionMixin
-from core.forms import add_service_error
+from core.forms import add_service_error, flash_service_error
 from programs import certificates, eligibility, selectors, services
 from programs.filters import CandidateFilter, DashboardFilter
 from programs.forms import (
@@ -39,14 +39,6 @@ from programs.models import (
     TrainingSession,
     enrollment_actions,
 )
-
-
-def _flash_errors(request, error: ValidationError) -> None:
-    """A service's refusal where there is no form of the service's fields to put it on (buttons, the rule
-    builder's formset): one message each, above the page."""
-    for message in error.messages:
-        messages.error(request, message)
-
 
 # --- programs ---------------------------------------------------------------------------------------------
 
@@ -192,7 +184,7 @@ class CohortTransitionView(PermissionMixin, View):
                 actor=request.user, cohort=cohort, action=request.POST.get("action", "")
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_service_error(request, error)
         else:
             messages.success(request, _("Status angkatan kini: %(s)s.") % {"s": cohort.get_status_display()})
         return redirect("programs:cohort_detail", pk=pk)
@@ -226,7 +218,7 @@ class CohortRuleView(PermissionMixin, View):
             try:
                 services.cohort_update(actor=request.user, cohort=cohort, data={"eligibility_rule": rule})
             except ValidationError as error:
-                _flash_errors(request, error)
+                flash_service_error(request, error)
             else:
                 messages.success(request, _("Aturan kelayakan disimpan."))
                 return redirect("programs:cohort_detail", pk=pk)
@@ -308,7 +300,7 @@ class EnrollmentActionView(PermissionMixin, View):
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_service_error(request, error)
         else:
             messages.success(request, _("Status %(name)s diperbarui.") % {"name": enrollment.member.full_name})
         return redirect("programs:cohort_detail", pk=enrollment.cohort_id)
@@ -322,7 +314,7 @@ class CohortCompleteView(PermissionMixin, View):
         try:
             passed, failed = services.cohort_complete_all(actor=request.user, cohort=cohort)
         except ValidationError as error:
-            _flash_errors(request, error)
+            flash_service_error(request, error)
         else:
             messages.success(request, _("%(p)s peserta lulus, %(f)s tidak lulus.") % {"p": passed, "f": failed})
         return redirect("programs:cohort_detail", pk=pk)
